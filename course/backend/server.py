@@ -1,0 +1,77 @@
+"""The embedded backend's own process: moto's server with SageMaker made real.
+
+Run by the grader for one grading run, or by `python grader.py backend` in the foreground
+for Jupyter work. Prints one JSON line with the endpoint URL once it answers, and writes it
+to a state file so later graders reuse the same server (and the learner's resources).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+
+def start(port: int = 0, host: str = "127.0.0.1"):
+    """Start moto with the SageMaker emulation in this process; returns (server, url)."""
+    os.environ.pop("MOTO_ACCOUNT_ID", None)  # accounts come from each request, never the process
+    from moto.server import ThreadedMotoServer
+
+    from . import loopback, moto_patches
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    moto_patches.install()
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    bound_host, bound_port = server.get_host_and_port()
+    url = f"http://{bound_host}:{bound_port}"
+    loopback.set_endpoint_url(url)
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+    return server, url
+
+
+def _warm_up() -> None:
+    """Import the algorithm libraries while the learner's kernel starts, not in the first job."""
+    import scipy.sparse  # noqa: F401
+    import xgboost  # noqa: F401
+
+
+def write_state(path: Path, url: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"endpoint_url": url, "pid": os.getpid()}))
+    tmp.replace(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--state-file", type=Path)
+    args = parser.parse_args(argv)
+    server, url = start(args.port)
+    if args.state_file:
+        write_state(args.state_file, url)
+    print(json.dumps({"endpoint_url": url, "pid": os.getpid()}), flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        stop.wait()
+    finally:
+        if args.state_file:
+            try:
+                state = json.loads(args.state_file.read_text())
+                if state.get("pid") == os.getpid():
+                    args.state_file.unlink()
+            except (OSError, ValueError):
+                pass
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""One grading run, start to end: module -> backend -> papermill -> checks -> store.
+
+Whatever goes wrong on the way becomes the verdict's error with the GraderError's exit code,
+and the attempt is recorded all the same.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from . import backend as backends
+from . import catalog, learners, workspace
+from .errors import EXIT_FAILED, EXIT_PASSED, BadInput, GraderError, InfrastructureError
+from .execute import execute
+from .kernel import kernel_environment
+from .progress import Store
+from .run import Run, RunInfo
+from .verdict import CheckContext, Verdict, run_checks
+
+SUPPORTED_REGIONS = ("us-east-1", "us-west-2", "us-east-2", "eu-west-1", "ap-southeast-2")
+
+
+@dataclass
+class GradeRequest:
+    module: str
+    learner: str
+    notebook: Path | None = None  # default: the learner's working copy
+    backend: str = "local"
+    region: str = "us-east-1"
+    prefix: str | None = None
+    role_arn: str | None = None
+    parameters: dict = field(default_factory=dict)
+    cell_timeout_s: int | None = None
+    store_url: str | None = None
+
+
+@dataclass
+class Outcome:
+    verdict: Verdict
+    attempt_id: int | None
+    run_dir: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+def _lock(learner: str) -> FileLock:
+    path = workspace.home() / "locks" / f"{learner}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path), timeout=0)
+
+
+def grade(request: GradeRequest, listener_factory=None) -> Outcome:
+    """Grade one module for one learner; never raises a GraderError, always records."""
+    started_wall, started = dt.datetime.now(dt.timezone.utc), time.monotonic()
+    store = Store(request.store_url)
+    verdict = Verdict(module=request.module, learner=request.learner[:64])
+    outcome = Outcome(verdict=verdict, attempt_id=None)
+    notebook = request.notebook
+    try:
+        module = catalog.get(request.module)
+        learners.validate(request.learner)
+        if request.region not in SUPPORTED_REGIONS:
+            raise BadInput(f"Region {request.region!r} is not one the course supports.",
+                           f"Use one of: {', '.join(SUPPORTED_REGIONS)}.")
+        if notebook is None:
+            notebook, created = workspace.ensure_learner_copy(module, request.learner)
+            if created:
+                outcome.notes.append(f"Created your working copy of {module.id}: {notebook} "
+                                     "(open it in Jupyter, do the exercises, then grade again).")
+        workspace.read_notebook(notebook)
+        try:
+            with _lock(request.learner):
+                _grade_locked(request, module, Path(notebook), verdict, outcome, listener_factory)
+        except Timeout:
+            raise InfrastructureError(f"Another grader is already grading {request.learner}.",
+                                      "Wait for it to finish, then grade again.") from None
+        verdict.exit_code = EXIT_PASSED if verdict.passed else EXIT_FAILED
+    except GraderError as error:
+        verdict.error, verdict.exit_code = error.one_line(), error.exit_code
+    verdict.seconds = time.monotonic() - started
+    outcome.attempt_id = store.record(
+        verdict, started=started_wall, backend=request.backend, notebook=str(notebook or ""),
+        notebook_sha256=_sha256(Path(notebook)) if notebook else "", run_dir=str(outcome.run_dir or ""))
+    return outcome
+
+
+def _grade_locked(request: GradeRequest, module, notebook: Path, verdict: Verdict, outcome: Outcome,
+                  listener_factory) -> None:
+    chosen = backends.resolve(request.backend, workspace.backend_state_file(), request.role_arn).open()
+    try:
+        account = chosen.account_for(request.learner, request.region)
+        run_dir = workspace.new_run_dir(request.learner, module.id)
+        outcome.run_dir = run_dir
+        shutil.copyfile(notebook, run_dir / "input.ipynb")  # exactly what was graded, kept with the run
+        parameters = {"learner": request.learner, "region": request.region, "bucket": account.bucket(),
+                      "prefix": request.prefix or module.id, "role_arn": account.role_arn,
+                      **module.parameters, **request.parameters}
+        listener = listener_factory(module) if listener_factory else None
+        timeout = request.cell_timeout_s or module.cell_timeout_s
+        with listener or nullcontext():
+            execution = execute(run_dir / "input.ipynb", run_dir / "output.ipynb", parameters,
+                                kernel_environment(run_dir, account), run_dir, timeout, listener)
+        chosen.ensure_alive()
+        failure = execution.failure
+        info = RunInfo(
+            learner=request.learner, module=module.id, backend=request.backend, endpoint_url=account.endpoint_url,
+            account_id=account.account_id, region=request.region, role_arn=account.role_arn,
+            bucket=parameters["bucket"], prefix=parameters["prefix"], parameters=parameters, run_dir=str(run_dir),
+            notebook=str(notebook), execution_seconds=round(execution.seconds, 2),
+            failure={**failure.as_dict(), "message": failure.describe()} if failure else None,
+        )
+        info.save()
+        if failure:
+            outcome.notes.append(failure.describe())
+        verdict.checks = run_checks(module, CheckContext(Run(info), account))
+    finally:
+        chosen.close()

@@ -1,0 +1,129 @@
+"""The store of attempts: every grading run, passed, failed or refused, append-only.
+
+SQLAlchemy, so the default SQLite file (GRADER_HOME/progress.sqlite, WAL so several graders
+can write at once) and a class-wide PostgreSQL server (GRADER_STORE=postgresql://...) are the
+same code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event,
+                        select)
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from .errors import InfrastructureError
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    registered: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Attempt(Base):
+    __tablename__ = "attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner: Mapped[str] = mapped_column(ForeignKey("learners.id"), index=True)
+    module: Mapped[str] = mapped_column(String(64), index=True)
+    started: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    status: Mapped[str] = mapped_column(String(16))  # passed | failed | error
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    max_score: Mapped[int] = mapped_column(Integer, default=0)
+    backend: Mapped[str] = mapped_column(String(16), default="")
+    notebook: Mapped[str] = mapped_column(Text, default="")
+    notebook_sha256: Mapped[str] = mapped_column(String(64), default="")
+    run_dir: Mapped[str] = mapped_column(Text, default="")
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    exit_code: Mapped[int] = mapped_column(Integer, default=0)
+    checks: Mapped[list["CheckRow"]] = relationship(back_populates="attempt", cascade="all, delete-orphan",
+                                                    order_by="CheckRow.id")
+
+
+class CheckRow(Base):
+    __tablename__ = "check_results"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text, default="")
+    group: Mapped[str] = mapped_column(String(32))
+    points: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    hint: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[str] = mapped_column(Text, default="")
+    exercise: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    attempt: Mapped[Attempt] = relationship(back_populates="checks")
+
+
+def default_url() -> str:
+    from .workspace import home
+
+    return os.environ.get("GRADER_STORE") or f"sqlite:///{home() / 'progress.sqlite'}"
+
+
+class Store:
+    def __init__(self, url: str | None = None):
+        self.url = url or default_url()
+        if self.url.startswith("sqlite:///"):
+            from pathlib import Path
+
+            Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(self.url, connect_args={"timeout": 30} if self.url.startswith("sqlite") else {})
+        if self.url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            Base.metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise InfrastructureError(f"The progress store at {self.url} cannot be opened: {exc.__class__.__name__}.",
+                                      "Check --store / GRADER_STORE and that the database is reachable.") from None
+
+    def record(self, verdict, *, started: dt.datetime, backend: str, notebook: str = "",
+               notebook_sha256: str = "", run_dir: str = "") -> int:
+        """Store one attempt with its check results; returns the attempt id."""
+        with Session(self.engine) as session, session.begin():
+            if session.get(Learner, verdict.learner) is None:
+                session.add(Learner(id=verdict.learner))
+                session.flush()
+            attempt = Attempt(
+                learner=verdict.learner, module=verdict.module, started=started, finished=_now(),
+                status="error" if verdict.error else ("passed" if verdict.passed else "failed"),
+                score=verdict.score, max_score=verdict.max_score, backend=backend, notebook=notebook,
+                notebook_sha256=notebook_sha256, run_dir=run_dir, seconds=verdict.seconds, error=verdict.error,
+                exit_code=verdict.exit_code,
+                checks=[CheckRow(name=c.name, title=c.title, group=c.group, points=c.points, passed=c.passed,
+                                 hint=c.hint, details=c.details, exercise=c.exercise) for c in verdict.checks],
+            )
+            session.add(attempt)
+            session.flush()
+            return attempt.id
+
+    def attempts(self, learner: str | None = None, module: str | None = None) -> list[Attempt]:
+        query = select(Attempt).order_by(Attempt.id)
+        if learner:
+            query = query.where(Attempt.learner == learner)
+        if module:
+            query = query.where(Attempt.module == module)
+        with Session(self.engine, expire_on_commit=False) as session:
+            rows = list(session.scalars(query))
+            for row in rows:
+                _ = row.checks  # load before the session closes
+            return rows
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

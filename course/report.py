@@ -1,0 +1,85 @@
+"""What people see: live progress while a notebook runs, and the verdict as a table or JSON."""
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+GROUP_TITLES = {"outputs": "Outputs", "resources": "Resources", "cleanup": "Cleanup"}
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+class NotebookProgress:
+    """Cell-by-cell progress on stderr, so `--json` output on stdout stays clean.
+
+    On a terminal: a live bar with the running cell. Elsewhere (CI logs): one line per
+    exercise cell, so a hang is visible in the log.
+    """
+
+    def __init__(self, title: str, out: Console | None = None):
+        self.out = out or console(stderr=True)
+        self.title = title
+        self.live = self.out.is_terminal
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                 TextColumn("{task.completed}/{task.total} cells"), TimeElapsedColumn(),
+                                 console=self.out, transient=True) if self.live else None
+        self.task = None
+
+    def __enter__(self):
+        if self.progress:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.progress:
+            self.progress.stop()
+
+    def __call__(self, event: str, index: int, total: int, cell) -> None:
+        exercise = cell.metadata.get("grader", {}).get("exercise")
+        what = f"exercise '{exercise}'" if exercise else ("parameters" if "parameters" in
+                                                          cell.metadata.get("tags", []) else "cell")
+        if self.progress:
+            if self.task is None:
+                self.task = self.progress.add_task(self.title, total=total)
+            if event == "start":
+                self.progress.update(self.task, description=f"{self.title}: cell {index + 1} ({what})")
+            else:
+                self.progress.update(self.task, completed=index + 1)
+        elif event == "start" and exercise:
+            print(f"[grader] {self.title}: cell {index + 1}/{total} (exercise '{exercise}')", file=sys.stderr,
+                  flush=True)
+
+
+def print_verdict(verdict, out: Console | None = None, notes: list[str] | None = None) -> None:
+    out = out or console()
+    for note in notes or []:
+        out.print(note)
+    if verdict.error and not verdict.checks:
+        out.print(Text(f"error: {verdict.error}", style="bold red"))
+        return
+    table = Table(title=f"{verdict.module} for {verdict.learner}", title_justify="left", show_lines=False,
+                  expand=False)
+    table.add_column("", width=2)
+    table.add_column("Check", overflow="fold", max_width=58)
+    table.add_column("Points", justify="right")
+    table.add_column("Hint", overflow="fold", max_width=80)
+    group = None
+    for check in verdict.checks:
+        if check.group != group:
+            group = check.group
+            table.add_row("", Text(GROUP_TITLES.get(group, group), style="bold"), "", "")
+        mark = Text("✔", style="green") if check.passed else Text("✘", style="red")
+        table.add_row(mark, check.title, f"{check.score}/{check.points}", "" if check.passed else check.hint)
+    out.print(table)
+    style = "bold green" if verdict.passed else "bold red"
+    state = "passed" if verdict.passed else "not passed yet"
+    out.print(Text(f"{verdict.module}: {verdict.score}/{verdict.max_score} points, {state} "
+                   f"({verdict.seconds:.1f} s)", style=style))
+    if verdict.error:
+        out.print(Text(f"error: {verdict.error}", style="bold red"))

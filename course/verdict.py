@@ -1,0 +1,161 @@
+"""Run one module's pytest checks against one grading run and turn them into scored results.
+
+Checks are plain pytest functions (checks/test_<module>_*.py) with `points`, `group` and
+`exercise` markers; the assertion message is the hint the learner sees, the full report is
+the detail an instructor sees. pytest runs in-process with a collector plugin.
+"""
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .backend.account import Clients, LearnerAccount
+from .catalog import PROJECT_ROOT, Module
+from .errors import InfrastructureError
+from .run import Run, RunInfo
+
+CONTEXT_KEY = pytest.StashKey["CheckContext"]()
+GROUPS = ("outputs", "resources", "cleanup")
+
+
+@dataclass
+class CheckContext:
+    run: Run
+    account: LearnerAccount
+
+    @property
+    def clients(self) -> Clients:
+        if not hasattr(self, "_clients"):
+            self._clients = Clients(self.account)
+        return self._clients
+
+    @classmethod
+    def from_run_dir(cls, run_dir) -> "CheckContext":
+        """Rebuild the context of an earlier run (its backend must still be there)."""
+        from . import backend as backends
+        from . import workspace
+
+        info = RunInfo.load(Path(run_dir))
+        chosen = backends.resolve(info.backend, workspace.backend_state_file(), info.role_arn).open()
+        return cls(Run(info), chosen.account_for(info.learner, info.region))
+
+
+@dataclass
+class CheckResult:
+    name: str
+    title: str
+    group: str
+    points: int
+    passed: bool
+    hint: str = ""
+    details: str = ""
+    exercise: str | None = None
+
+    @property
+    def score(self) -> int:
+        return self.points if self.passed else 0
+
+
+@dataclass
+class Verdict:
+    module: str
+    learner: str
+    checks: list[CheckResult] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None  # a GraderError's one line when grading itself failed
+    exit_code: int = 1
+
+    @property
+    def score(self) -> int:
+        return sum(c.score for c in self.checks)
+
+    @property
+    def max_score(self) -> int:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and bool(self.checks) and all(c.passed for c in self.checks)
+
+    def as_dict(self) -> dict:
+        return {
+            "module": self.module, "learner": self.learner, "passed": self.passed, "score": self.score,
+            "max_score": self.max_score, "seconds": round(self.seconds, 2), "error": self.error,
+            "checks": [{k: v for k, v in asdict(c).items() if k != "details"} for c in self.checks],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=1)
+
+
+def _marker_value(item, name, default):
+    marker = item.get_closest_marker(name)
+    return marker.args[0] if marker and marker.args else default
+
+
+def _hint_from(excinfo) -> str:
+    """The learner-facing hint: the assertion's own message, without pytest's `assert` dump."""
+    if excinfo is None:
+        return ""
+    if excinfo.errisinstance(AssertionError):
+        message = str(excinfo.value).split("\nassert ", 1)[0].strip()
+        return message or "This check failed."
+    if excinfo.errisinstance(pytest.skip.Exception):
+        return str(excinfo.value)
+    error = excinfo.value
+    return (f"This check could not look at your work: {type(error).__name__}: "
+            f"{str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}").rstrip(": ")
+
+
+class _Collector:
+    """pytest plugin: one CheckResult per check, the first failing phase decides."""
+
+    def __init__(self, context: CheckContext):
+        self.context = context
+        self.results: dict[str, CheckResult] = {}
+        self.collect_errors: list[str] = []
+
+    def pytest_configure(self, config):
+        config.stash[CONTEXT_KEY] = self.context
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if item.nodeid not in self.results:
+            doc = (item.function.__doc__ or "").strip().splitlines()
+            self.results[item.nodeid] = CheckResult(
+                name=item.name, title=doc[0] if doc else item.name.removeprefix("test_").replace("_", " "),
+                group=_marker_value(item, "group", "outputs"), points=int(_marker_value(item, "points", 1)),
+                passed=True, exercise=_marker_value(item, "exercise", None))
+        result = self.results[item.nodeid]
+        if report.failed or report.skipped:
+            if result.passed:  # keep the first failure's hint
+                result.passed = False
+                result.hint = _hint_from(call.excinfo)
+                result.details = str(report.longrepr)[-4000:]
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collect_errors.append(str(report.longrepr)[-2000:])
+
+
+def run_checks(module: Module, context: CheckContext) -> list[CheckResult]:
+    collector = _Collector(context)
+    args = [str(module.checks_file), "-p", "no:cacheprovider", "-q", "--rootdir", str(PROJECT_ROOT),
+            "-o", "addopts=", "-W", "ignore::DeprecationWarning"]
+    sink = io.StringIO()
+    with redirect_stdout(sink), redirect_stderr(sink):
+        pytest.main(args, plugins=[collector])
+    if collector.collect_errors or not collector.results:
+        raise InfrastructureError(
+            f"The checks of {module.id} could not be loaded: "
+            f"{(collector.collect_errors or [sink.getvalue()])[0].strip().splitlines()[-1][:200]}",
+            "Reinstall the project (git status shows local edits to checks/).")
+    order = {g: i for i, g in enumerate(GROUPS)}
+    return sorted(collector.results.values(), key=lambda r: order.get(r.group, len(GROUPS)))

@@ -1,0 +1,103 @@
+#!/usr/bin/env python
+"""The course grader's command line: parse, call course/, print, exit.
+
+  python grader.py module2 [--learner ID] [--notebook PATH] [--backend local|aws] [--json]
+  python grader.py backend [--port N]      run the embedded backend for Jupyter work
+  python grader.py modules                 list the modules
+
+Exit codes: 0 passed, 1 checks failed, 2 bad input, 3 backend or infrastructure failure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
+
+
+def _parameter(text: str) -> tuple[str, object]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    name, value = text.split("=", 1)
+    try:
+        return name, json.loads(value)
+    except ValueError:
+        return name, value
+
+
+def grade_command(argv: list[str]) -> int:
+    from course import catalog, learners
+    from course.grade import GradeRequest, grade
+    from course.report import NotebookProgress, console, print_verdict
+
+    parser = argparse.ArgumentParser(prog="grader.py", description="Grade one module of the course.")
+    parser.add_argument("module", help=f"the module to grade: {', '.join(catalog.MODULES)}")
+    parser.add_argument("--learner", default=None, help="your learner id (default: GRADER_LEARNER or your login)")
+    parser.add_argument("--notebook", type=Path, help="grade this notebook instead of your working copy")
+    parser.add_argument("--backend", default=os.environ.get("GRADER_BACKEND", "local"), choices=["local", "aws"])
+    parser.add_argument("--region", default=os.environ.get("AWS_DEFAULT_REGION_COURSE", "us-east-1"))
+    parser.add_argument("--role-arn", help="execution role for --backend aws (or GRADER_ROLE_ARN)")
+    parser.add_argument("-p", "--parameter", type=_parameter, action="append", default=[],
+                        metavar="NAME=VALUE", help="a notebook parameter, e.g. -p data_csv=raw_data.csv")
+    parser.add_argument("--cell-timeout", type=int, help="seconds a cell may run (default: the module's)")
+    parser.add_argument("--store", help="SQLAlchemy URL of the progress store (or GRADER_STORE)")
+    parser.add_argument("--json", action="store_true", help="print the verdict as one JSON document")
+    args = parser.parse_args(argv)
+
+    request = GradeRequest(module=args.module, learner=args.learner or learners.default_learner(),
+                           notebook=args.notebook, backend=args.backend, region=args.region, role_arn=args.role_arn,
+                           parameters=dict(args.parameter), cell_timeout_s=args.cell_timeout, store_url=args.store)
+    err = console(stderr=True)
+    outcome = grade(request, listener_factory=lambda module: NotebookProgress(f"{module.id} {module.title}", err))
+    if args.json:
+        print(outcome.verdict.to_json())
+        for note in outcome.notes:
+            print(note, file=sys.stderr)
+    else:
+        print_verdict(outcome.verdict, notes=outcome.notes)
+    return outcome.verdict.exit_code
+
+
+def backend_command(argv: list[str]) -> int:
+    from course import workspace
+    from course.backend import local, server
+
+    parser = argparse.ArgumentParser(prog="grader.py backend",
+                                     description="Run the embedded backend in the foreground for Jupyter work.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADER_BACKEND_PORT", "0")))
+    args = parser.parse_args(argv)
+    state = workspace.backend_state_file()
+    running = local.read_state(state)
+    if running and local.answers(running):
+        print(f"The embedded backend already runs at {running}; graders reuse it.", file=sys.stderr)
+        return 2
+    print("Starting the embedded backend (Ctrl+C stops it; graders on this machine reuse it) ...", file=sys.stderr)
+    return server.main(["--port", str(args.port), "--state-file", str(state)])
+
+
+def modules_command(argv: list[str]) -> int:
+    from course import catalog
+
+    for module in catalog.MODULES.values():
+        print(f"{module.id}\t{module.title}")
+    return 0
+
+
+COMMANDS = {"backend": backend_command, "modules": modules_command}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        return COMMANDS[argv[0]](argv[1:])
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if argv else 2
+    return grade_command(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
