@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """The course grader's command line: parse, call course/, print, exit.
 
-  python grader.py module2 [--learner ID] [--notebook PATH] [--backend local|aws] [--json]
+  python grader.py module2 [--learner ID] [--notebook PATH | --reference] [--backend local|aws] [--json]
   python grader.py backend [--port N]      run the embedded backend for Jupyter work
   python grader.py modules                 list the modules
 
@@ -36,7 +36,9 @@ def grade_command(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="grader.py", description="Grade one module of the course.")
     parser.add_argument("module", help=f"the module to grade: {', '.join(catalog.MODULES)}")
     parser.add_argument("--learner", default=None, help="your learner id (default: GRADER_LEARNER or your login)")
-    parser.add_argument("--notebook", type=Path, help="grade this notebook instead of your working copy")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--notebook", type=Path, help="grade this notebook instead of your working copy")
+    source.add_argument("--reference", action="store_true", help="grade the module's reference solution")
     parser.add_argument("--backend", default=os.environ.get("GRADER_BACKEND", "local"), choices=["local", "aws"])
     parser.add_argument("--region", default=os.environ.get("AWS_DEFAULT_REGION_COURSE", "us-east-1"))
     parser.add_argument("--role-arn", help="execution role for --backend aws (or GRADER_ROLE_ARN)")
@@ -48,7 +50,7 @@ def grade_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     request = GradeRequest(module=args.module, learner=args.learner or learners.default_learner(),
-                           notebook=args.notebook, backend=args.backend, region=args.region, role_arn=args.role_arn,
+                           notebook=args.notebook, reference=args.reference, backend=args.backend, region=args.region, role_arn=args.role_arn,
                            parameters=dict(args.parameter), cell_timeout_s=args.cell_timeout, store_url=args.store)
     err = console(stderr=True)
     outcome = grade(request, listener_factory=lambda module: NotebookProgress(f"{module.id} {module.title}", err))

@@ -21,10 +21,10 @@ from .errors import EXIT_FAILED, EXIT_PASSED, BadInput, GraderError, Infrastruct
 from .execute import execute
 from .kernel import kernel_environment
 from .progress import Store
+from .regions import SUPPORTED_REGIONS
 from .run import Run, RunInfo
 from .verdict import CheckContext, Verdict, run_checks
 
-SUPPORTED_REGIONS = ("us-east-1", "us-west-2", "us-east-2", "eu-west-1", "ap-southeast-2")
 
 
 @dataclass
@@ -32,6 +32,7 @@ class GradeRequest:
     module: str
     learner: str
     notebook: Path | None = None  # default: the learner's working copy
+    reference: bool = False  # grade the module's reference solution instead
     backend: str = "local"
     region: str = "us-east-1"
     prefix: str | None = None
@@ -72,6 +73,8 @@ def grade(request: GradeRequest, listener_factory=None) -> Outcome:
         if request.region not in SUPPORTED_REGIONS:
             raise BadInput(f"Region {request.region!r} is not one the course supports.",
                            f"Use one of: {', '.join(SUPPORTED_REGIONS)}.")
+        if request.reference:
+            notebook = module.source_notebook
         if notebook is None:
             notebook, created = workspace.ensure_learner_copy(module, request.learner)
             if created:

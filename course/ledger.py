@@ -20,6 +20,7 @@ class Call:
     error: dict | None = None
     agent: str = "sdk"
     time: str = ""
+    response: dict = field(default_factory=dict)  # InvokeEndpoint: bytes, content_type, text
 
     @property
     def ok(self) -> bool:
@@ -41,7 +42,7 @@ class Ledger:
                     continue  # a line cut short by a dying kernel
                 calls.append(Call(raw.get("service", ""), raw.get("operation", ""), raw.get("status"),
                                   raw.get("params") or {}, raw.get("result") or {}, raw.get("error"),
-                                  raw.get("agent", "sdk"), raw.get("time", "")))
+                                  raw.get("agent", "sdk"), raw.get("time", ""), raw.get("response") or {}))
         return cls(calls)
 
     def __len__(self) -> int:

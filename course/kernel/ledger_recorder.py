@@ -2,12 +2,13 @@
 
 The same hooks work on both backends: `before-parameter-build` keeps the request's
 parameters (bodies summarised, secrets dropped), `after-call` writes the entry with the HTTP
-status and the ARNs AWS answered. Checks read this ledger to follow the lineage of what the
+status and the ARNs AWS answered; endpoint answers are kept too. Checks read this ledger to follow the lineage of what the
 learner created (job -> model -> endpoint config -> endpoint -> invocations).
 """
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import json
 import os
 import threading
@@ -17,6 +18,7 @@ from .import_hooks import when_imported
 MUTATING_PREFIXES = ("Create", "Delete", "Stop", "Put", "Invoke", "Start", "Update", "Upload",
                      "Complete", "Add", "Attach", "Detach", "Copy", "Abort")
 _SECRET_WORDS = ("secret", "password", "token", "credential")
+MAX_KEPT_BODY = 256 * 1024  # answers of real-time endpoints are kept up to this size
 _LOCK = threading.Lock()
 AGENT = os.environ.get("GRADER_LEDGER_AGENT", "sdk")
 
@@ -41,6 +43,21 @@ def summarise(value, depth: int = 0):
     return str(value)[:200]
 
 
+def _keep_response_body(parsed: dict) -> dict:
+    """Read an InvokeEndpoint answer for the ledger and hand the caller an unread copy."""
+    from botocore.response import StreamingBody
+
+    body = parsed.get("Body")
+    if body is None or not hasattr(body, "read"):
+        return {}
+    data = body.read()
+    parsed["Body"] = StreamingBody(io.BytesIO(data), len(data))
+    kept = {"bytes": len(data), "content_type": parsed.get("ContentType")}
+    if len(data) <= MAX_KEPT_BODY:
+        kept["text"] = data.decode("utf-8", "replace")
+    return kept
+
+
 def _arns(parsed: dict) -> dict:
     return {k: v for k, v in parsed.items() if isinstance(v, str) and k.endswith("Arn")}
 
@@ -62,6 +79,8 @@ def install(path: str) -> None:
             "result": _arns(parsed or {}),
             "agent": AGENT,
         }
+        if model.name == "InvokeEndpoint" and parsed and "Body" in parsed:
+            entry["response"] = _keep_response_body(parsed)
         error = (parsed or {}).get("Error") or {}
         if error:
             entry["error"] = {"code": error.get("Code"), "message": str(error.get("Message", ""))[:500]}
