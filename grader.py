@@ -59,7 +59,7 @@ def grade_command(argv: list[str]) -> int:
         for note in outcome.notes:
             print(note, file=sys.stderr)
     else:
-        print_verdict(outcome.verdict, notes=outcome.notes)
+        print_verdict(outcome.verdict, notes=outcome.notes, err=err)
     return outcome.verdict.exit_code
 
 

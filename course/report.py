@@ -56,12 +56,14 @@ class NotebookProgress:
                   flush=True)
 
 
-def print_verdict(verdict, out: Console | None = None, notes: list[str] | None = None) -> None:
-    out = out or console()
+def print_verdict(verdict, out: Console | None = None, notes: list[str] | None = None,
+                  err: Console | None = None) -> None:
+    """The verdict table on stdout; notes and a grading error as single lines on stderr."""
+    out, err = out or console(), err or console(stderr=True)
     for note in notes or []:
-        out.print(note)
+        err.print(note, soft_wrap=True)
     if verdict.error and not verdict.checks:
-        out.print(Text(f"error: {verdict.error}", style="bold red"))
+        err.print(Text(f"error: {verdict.error}", style="bold red"), soft_wrap=True)
         return
     table = Table(title=f"{verdict.module} for {verdict.learner}", title_justify="left", show_lines=False,
                   expand=False)
@@ -80,6 +82,6 @@ def print_verdict(verdict, out: Console | None = None, notes: list[str] | None =
     style = "bold green" if verdict.passed else "bold red"
     state = "passed" if verdict.passed else "not passed yet"
     out.print(Text(f"{verdict.module}: {verdict.score}/{verdict.max_score} points, {state} "
-                   f"({verdict.seconds:.1f} s)", style=style))
+                   f"({verdict.seconds:.1f} s)", style=style), soft_wrap=True)
     if verdict.error:
-        out.print(Text(f"error: {verdict.error}", style="bold red"))
+        err.print(Text(f"error: {verdict.error}", style="bold red"), soft_wrap=True)
