@@ -76,8 +76,13 @@ def backend_command(argv: list[str]) -> int:
     if running and local.answers(running):
         print(f"The embedded backend already runs at {running}; graders reuse it.", file=sys.stderr)
         return 2
-    print("Starting the embedded backend (Ctrl+C stops it; graders on this machine reuse it) ...", file=sys.stderr)
-    return server.main(["--port", str(args.port), "--state-file", str(state)])
+    def announce(url: str) -> None:
+        print(f"Embedded backend running at {url}\n"
+              f"Graders on this machine reuse it, and what you create stays while it runs. Ctrl+C stops it.\n"
+              f"To point your own tools at it: export AWS_ENDPOINT_URL={url}", flush=True)
+
+    server.serve(args.port, state, announce)
+    return 0
 
 
 def modules_command(argv: list[str]) -> int:

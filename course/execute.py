@@ -86,14 +86,19 @@ class CellHooks:
             self.listener("done", cell_index, self.total, cell)
 
 
+_ADDED_BY_PAPERMILL = {"injected-parameters", "papermill-error-cell-tag"}
+
+
 def _learner_position(output_nb, index: int | None) -> tuple[int | None, str | None]:
-    """Map an index in the executed notebook back to the learner's cell (papermill adds one)."""
+    """Map an index in the executed notebook back to the learner's cell number.
+
+    papermill adds the injected-parameters cell and, on an error, banner cells: none of them
+    is in the learner's notebook, so they are not counted.
+    """
     if index is None or index >= len(output_nb.cells):
         return None, None
-    injected = [i for i, c in enumerate(output_nb.cells) if "injected-parameters" in c.metadata.get("tags", [])]
-    cell = output_nb.cells[index]
-    number = index + 1 - (1 if injected and injected[0] < index else 0)
-    return number, cell.metadata.get("grader", {}).get("exercise")
+    added = sum(1 for cell in output_nb.cells[:index] if _ADDED_BY_PAPERMILL & set(cell.metadata.get("tags", [])))
+    return index + 1 - added, output_nb.cells[index].metadata.get("grader", {}).get("exercise")
 
 
 def _failure_from_outputs(output_nb) -> CellFailure | None:

@@ -13,7 +13,7 @@ LEARNER_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
 
 def validate(learner: str) -> str:
     """Learner ids end up in S3 bucket and SageMaker names, so they follow both rule sets."""
-    if not LEARNER_PATTERN.match(learner or ""):
+    if not LEARNER_PATTERN.fullmatch(learner or ""):
         raise BadInput(
             f"Learner id {learner!r} is not valid.",
             "Use 2-20 lowercase letters, digits or hyphens, starting with a letter "
@@ -26,7 +26,7 @@ def default_learner() -> str:
     """GRADER_LEARNER, else the login name made safe for resource names."""
     raw = os.environ.get("GRADER_LEARNER") or getpass.getuser() or "learner"
     name = re.sub(r"[^a-z0-9-]+", "-", raw.lower()).strip("-")
-    if not name or not name[0].isalpha():
+    if len(name) < 2 or not name[0].isalpha():
         name = f"learner-{name}".strip("-")
     return name[:20].rstrip("-")
 

@@ -17,7 +17,8 @@ import nbformat
 from .catalog import PROJECT_ROOT, Module
 from .errors import BadInput
 
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$\n?", re.S | re.M)
+SOLUTION = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$\n?",
+                      re.S | re.M)
 
 
 def home() -> Path:
@@ -32,11 +33,11 @@ def backend_state_file() -> Path:
     return home() / "backend.json"
 
 
-def _placeholder(cell) -> str:
+def _placeholder(cell, indent: str = "") -> str:
     info = cell.metadata.get("grader", {})
     name, todo = info.get("exercise", "exercise"), info.get("todo", "write your code here")
-    return (f"# YOUR CODE HERE: {todo}\n"
-            f"raise NotImplementedError(\"Exercise '{name}' is not done yet: {todo}.\")\n")
+    return (f"{indent}# YOUR CODE HERE: {todo}\n"
+            f"{indent}raise NotImplementedError(\"Exercise '{name}' is not done yet: {todo}.\")\n")
 
 
 def strip_solutions(notebook):
@@ -44,7 +45,7 @@ def strip_solutions(notebook):
     copy = nbformat.from_dict(notebook)
     for cell in copy.cells:
         if cell.cell_type == "code":
-            cell.source = SOLUTION.sub(lambda _m, c=cell: _placeholder(c), cell.source).rstrip("\n")
+            cell.source = SOLUTION.sub(lambda m, c=cell: _placeholder(c, m["indent"]), cell.source).rstrip("\n")
             cell.outputs, cell.execution_count = [], None
     return copy
 
@@ -68,12 +69,12 @@ def ensure_learner_copy(module: Module, learner: str) -> tuple[Path, bool]:
 
 def read_notebook(path: Path):
     """The notebook at path, or a BadInput naming what is wrong with it."""
-    if not path.exists():
-        raise BadInput(f"Notebook {path} does not exist.", "Check the path given to --notebook.")
+    if not path.is_file():
+        raise BadInput(f"Notebook {path} does not exist or is not a file.", "Check the path given to --notebook.")
     try:
         notebook = nbformat.read(path, as_version=4)
         nbformat.validate(notebook)
-    except (ValueError, nbformat.ValidationError, UnicodeDecodeError) as exc:
+    except (ValueError, AttributeError, TypeError, KeyError, OSError, nbformat.ValidationError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BadInput(f"Notebook {path} is not a valid notebook ({first[:160]}).",
                        "Open it in Jupyter and save it again, or restore it with `git checkout` "

@@ -98,7 +98,7 @@ def test_cell_that_raises_is_a_recorded_failed_attempt_naming_the_cell(shared_ho
     result = run_grader(shared_home, "module2", "--notebook", notebook, "--learner", "raiser", "--json")
     assert result.code == 1
     hint = result.check("test_notebook_ran_without_error")["hint"]
-    assert "exercise 'split'" in hint and "ValueError: split went wrong" in hint and "Cell 12" in hint
+    assert "exercise 'split'" in hint and "ValueError: split went wrong" in hint and "Cell 11" in hint
     attempt = Store(f"sqlite:///{shared_home / 'progress.sqlite'}").attempts(learner="raiser")[-1]
     assert attempt.status == "failed" and any(not c.passed and "split went wrong" in c.hint for c in attempt.checks)
 

@@ -57,11 +57,12 @@ def _load_endpoint(backend, endpoint) -> None:
         loaded = _load_model(backend, config.production_variants[0]["ModelName"])
         with _LOCK:
             _LOADED[(backend.account_id, backend.region_name, endpoint.endpoint_name)] = loaded
-        endpoint.endpoint_status = "InService"
+        status = "InService"
     except Exception as exc:  # noqa: BLE001 - a model that does not load fails the endpoint
-        endpoint.endpoint_status = "Failed"
+        status = "Failed"
         endpoint.failure_reason = f"Failed to load the model for the production variant: {exc}"
     endpoint.last_modified_time = utcnow()
+    endpoint.endpoint_status = status  # last: a client seeing it finds every other field set
 
 
 def unload_endpoint(account_id: str, region: str, name: str) -> None:
@@ -110,6 +111,7 @@ def output_key(input_prefix: str, key: str, output_prefix: str) -> str:
 
 
 def _run_transform(backend, job) -> None:
+    status = "Completed"
     try:
         booster, image = _load_model(backend, job.model_name)
         s3 = loopback.client("s3", backend.region_name, backend.account_id)
@@ -124,13 +126,9 @@ def _run_transform(backend, job) -> None:
             out, _ = xgb_algo.predict(booster, payload, content_type, job.transform_output.get("Accept"),
                                       image, batch=True)
             s3.put_object(Bucket=out_bucket, Key=output_key(prefix, key, out_prefix.rstrip("/")), Body=out)
-        job.transform_job_status = "Completed"
     except xgb_algo.ModelError as exc:
-        job.transform_job_status = "Failed"
-        job.failure_reason = f"ClientError: See job logs for more information. {exc}"
+        status, job.failure_reason = "Failed", f"ClientError: See job logs for more information. {exc}"
     except Exception as exc:  # noqa: BLE001 - any failure is the job's FailureReason
-        job.transform_job_status = "Failed"
-        job.failure_reason = f"ClientError: {exc}"
+        status, job.failure_reason = "Failed", f"ClientError: {exc}"
     job.transform_end_time = job.last_modified_time = utcnow()
-
-
+    job.transform_job_status = status  # last: a client seeing it finds every other field set

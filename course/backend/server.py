@@ -50,29 +50,37 @@ def write_state(path: Path, url: str) -> None:
     tmp.replace(path)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--state-file", type=Path)
-    args = parser.parse_args(argv)
-    _server, url = start(args.port)
-    if args.state_file:
-        write_state(args.state_file, url)
-    print(json.dumps({"endpoint_url": url, "pid": os.getpid()}), flush=True)
+def serve(port: int, state_file: Path | None, announce) -> None:
+    """Start, announce the URL, serve until SIGTERM or Ctrl+C, then exit at once."""
+    _server, url = start(port)
+    if state_file:
+        write_state(state_file, url)
+    announce(url)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
-    if args.state_file:
+    if state_file:
         try:
-            if json.loads(args.state_file.read_text()).get("pid") == os.getpid():
-                args.state_file.unlink()
+            if json.loads(state_file.read_text()).get("pid") == os.getpid():
+                state_file.unlink()
         except (OSError, ValueError):
             pass
     # Everything lives in memory and the jobs are threads: exit at once rather than waiting
     # for the HTTP server's shutdown poll.
     sys.stdout.flush()
+    sys.stderr.flush()
     os._exit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--state-file", type=Path)
+    args = parser.parse_args(argv)
+    serve(args.port, args.state_file,
+          lambda url: print(json.dumps({"endpoint_url": url, "pid": os.getpid()}), flush=True))
+    return 0
 
 
 if __name__ == "__main__":

@@ -138,12 +138,16 @@ def _train_xgboost(job, image, s3, log: JobLog, progress: _Progress, workdir: st
 
 
 def run(job, account_id: str, region: str) -> None:
-    """The whole life of one training job, ending Completed or Failed with a FailureReason."""
+    """The whole life of one training job, ending Completed or Failed with a FailureReason.
+
+    The status flips last, after every field it implies (end time, seconds, metrics), so a
+    client that sees Completed or Failed never reads a half-finished description.
+    """
     started = time.time()
     job.training_start_time = utcnow()
     progress = _Progress(job)
     progress.enter("Starting", "Preparing the instances for training")
-    log = None
+    log, final, reason = None, "Completed", None
     try:
         log = JobLog(loopback.client("logs", region, account_id), LOG_GROUP,
                      f"{job.training_job_name}/algo-1-{int(started)}")
@@ -162,26 +166,21 @@ def run(job, account_id: str, region: str) -> None:
             s3.put_object(Bucket=bucket, Key=key, Body=model)
         except s3.exceptions.NoSuchBucket:
             raise xgb_algo.ClientError(f"Output upload failed: bucket {bucket!r} of the output path does not exist.") from None
-        progress.enter("Completed", "Training job completed")
-        job.training_job_status = "Completed"
-        log.write("Training job completed")
+        if log:
+            log.write("Training job completed")
     except xgb_algo.ClientError as exc:
-        _fail(job, progress, log, f"ClientError: {exc}")
+        final, reason = "Failed", f"ClientError: {exc}"
     except Exception as exc:  # noqa: BLE001 - any algorithm crash becomes the job's FailureReason
+        final, reason = "Failed", f"AlgorithmError: {type(exc).__name__}: {exc}"
         if log:
             log.write(*traceback.format_exc().splitlines())
-        _fail(job, progress, log, f"AlgorithmError: {type(exc).__name__}: {exc}")
-    finally:
-        progress.finish()
-        job.training_end_time = job.last_modified_time = utcnow()
-        seconds = max(1, int(round(time.time() - started)))
-        job.training_time_in_seconds = job.billable_time_in_seconds = seconds
-
-
-def _fail(job, progress: _Progress, log: JobLog | None, reason: str) -> None:
-    job.failure_reason = reason
-    progress.enter("Failed", reason[:1024])
-    job.training_job_status = "Failed"
-    if log:
-        log.write(reason)
-
+    if reason:
+        job.failure_reason = reason
+        if log:
+            log.write(reason)
+    progress.enter(final, reason[:1024] if reason else "Training job completed")
+    progress.finish()
+    seconds = max(1, int(round(time.time() - started)))
+    job.training_time_in_seconds = job.billable_time_in_seconds = seconds
+    job.training_end_time = job.last_modified_time = utcnow()
+    job.training_job_status = final

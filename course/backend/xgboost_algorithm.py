@@ -215,6 +215,8 @@ def parse_libsvm(payload: bytes, with_labels: bool = True):
                 weights.append(float(weight) if weight else 1.0)
             for token in tokens:
                 index, _, value = token.partition(":")
+                if int(index) < 0:
+                    raise ValueError("negative feature index")
                 indices.append(int(index))
                 values.append(float(value))
         except ValueError:

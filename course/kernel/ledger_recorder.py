@@ -39,7 +39,13 @@ def summarise(value, depth: int = 0):
     if isinstance(value, (list, tuple)):
         return [summarise(v, depth + 1) for v in value[:100]]
     if hasattr(value, "read"):
-        return {"stream": type(value).__name__}
+        try:  # botocore turns upload bodies into file objects before we see them
+            position = value.tell()
+            size = value.seek(0, 2) - position
+            value.seek(position)
+            return {"stream": type(value).__name__, "bytes": size}
+        except (AttributeError, OSError, ValueError):
+            return {"stream": type(value).__name__}
     return str(value)[:200]
 
 
