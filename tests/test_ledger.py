@@ -320,3 +320,22 @@ def test_recorder_installed_before_botocore_is_imported(tmp_path):
     entries, _ = _run_recorder(tmp_path, "before-import")
     assert [(e["operation"], e["status"], e["params"]) for e in entries] == \
         [("CreateBucket", 200, {"Bucket": "ledger-e2e"})]
+
+
+def test_summarise_never_fails_on_a_stream_it_cannot_measure():
+    class Unmeasurable:
+        def read(self):
+            return b""
+
+        def tell(self):
+            return 0
+
+        def seek(self, *_):
+            return None  # like s3transfer's ReadFileChunk... but then tell() lies
+
+    class Broken(Unmeasurable):
+        def tell(self):
+            raise OSError("not seekable")
+
+    assert summarise({"Body": Broken()}) == {"Body": {"stream": "Broken"}}
+    assert summarise({"Body": Unmeasurable()})["Body"]["stream"] == "Unmeasurable"
