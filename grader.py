@@ -50,7 +50,8 @@ def grade_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     request = GradeRequest(module=args.module, learner=args.learner or learners.default_learner(),
-                           notebook=args.notebook, reference=args.reference, backend=args.backend, region=args.region, role_arn=args.role_arn,
+                           notebook=args.notebook, reference=args.reference, backend=args.backend,
+                           region=args.region, role_arn=args.role_arn,
                            parameters=dict(args.parameter), cell_timeout_s=args.cell_timeout, store_url=args.store)
     err = console(stderr=True)
     outcome = grade(request, listener_factory=lambda module: NotebookProgress(f"{module.id} {module.title}", err))

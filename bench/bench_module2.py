@@ -3,7 +3,8 @@
 Both run the module's reference solution against the same embedded backend (one
 `grader.py backend` for the whole benchmark), as the same emulated learner account and with
 the same kernel environment (the SDK fixes the notebook needs on this backend), so the
-difference is what the grader adds: its CLI start-up, the checks, the store, the report. Prints each run and the medians, and the overhead as a ratio.
+difference is what the grader adds: its CLI start-up, the checks, the store, the report.
+Prints each run and the medians, and the overhead as a ratio.
 
     python bench/bench_module2.py [--rounds 3]
 """

@@ -26,7 +26,6 @@ from .run import Run, RunInfo
 from .verdict import CheckContext, Verdict, run_checks
 
 
-
 @dataclass
 class GradeRequest:
     module: str
@@ -62,7 +61,7 @@ def _lock(learner: str) -> FileLock:
 
 def grade(request: GradeRequest, listener_factory=None) -> Outcome:
     """Grade one module for one learner; never raises a GraderError, always records."""
-    started_wall, started = dt.datetime.now(dt.timezone.utc), time.monotonic()
+    started_wall, started = dt.datetime.now(dt.UTC), time.monotonic()
     store = Store(request.store_url)
     verdict = Verdict(module=request.module, learner=request.learner[:64])
     outcome = Outcome(verdict=verdict, attempt_id=None)

@@ -32,7 +32,7 @@ class Ledger:
         self.calls = calls
 
     @classmethod
-    def read(cls, path: Path) -> "Ledger":
+    def read(cls, path: Path) -> Ledger:
         calls = []
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event,
-                        select)
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -18,7 +17,7 @@ from .errors import InfrastructureError
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -48,7 +47,7 @@ class Attempt(Base):
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     exit_code: Mapped[int] = mapped_column(Integer, default=0)
-    checks: Mapped[list["CheckRow"]] = relationship(back_populates="attempt", cascade="all, delete-orphan",
+    checks: Mapped[list[CheckRow]] = relationship(back_populates="attempt", cascade="all, delete-orphan",
                                                     order_by="CheckRow.id")
 
 

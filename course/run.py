@@ -36,7 +36,7 @@ class RunInfo:
         Path(self.run_dir, "run.json").write_text(json.dumps(asdict(self), indent=1))
 
     @classmethod
-    def load(cls, run_dir: Path) -> "RunInfo":
+    def load(cls, run_dir: Path) -> RunInfo:
         return cls(**json.loads(Path(run_dir, "run.json").read_text()))
 
 

@@ -35,7 +35,7 @@ class CheckContext:
         return self._clients
 
     @classmethod
-    def from_run_dir(cls, run_dir) -> "CheckContext":
+    def from_run_dir(cls, run_dir) -> CheckContext:
         """Rebuild the context of an earlier run (its backend must still be there)."""
         from . import backend as backends
         from . import workspace

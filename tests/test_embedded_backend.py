@@ -67,7 +67,8 @@ HP = {"objective": "binary:logistic", "num_round": "20", "max_depth": "3", "eval
 
 def test_training_on_libsvm_reports_metrics_logs_and_writes_the_artefact(aws):
     first, job = train(aws, "libsvm-job", [channel("train", "s3://emulation-tests/libsvm/train", "libsvm"),
-                                           channel("validation", "s3://emulation-tests/libsvm/validation", "text/libsvm")], HP)
+                                           channel("validation", "s3://emulation-tests/libsvm/validation",
+                                                   "text/libsvm")], HP)
     assert first == "InProgress"
     assert job["TrainingJobStatus"] == "Completed" and job["SecondaryStatus"] == "Completed"
     assert [t["Status"] for t in job["SecondaryStatusTransitions"]] == [
@@ -116,7 +117,8 @@ def test_names_that_exist_are_rejected_as_on_aws(aws):
 
 def deploy(aws, name, model_data, image=IMAGE):
     sm = aws["sagemaker"]
-    sm.create_model(ModelName=name, ExecutionRoleArn=ROLE, PrimaryContainer={"Image": image, "ModelDataUrl": model_data})
+    sm.create_model(ModelName=name, ExecutionRoleArn=ROLE,
+                    PrimaryContainer={"Image": image, "ModelDataUrl": model_data})
     sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[{
         "VariantName": "AllTraffic", "ModelName": name, "InitialInstanceCount": 1, "InstanceType": "ml.m5.xlarge"}])
     sm.create_endpoint(EndpointName=name, EndpointConfigName=name)

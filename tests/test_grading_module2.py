@@ -94,7 +94,8 @@ def test_hints_name_the_fix(shared_home, tmp_path):
 
 def test_cell_that_raises_is_a_recorded_failed_attempt_naming_the_cell(shared_home, tmp_path):
     notebook = write_mutant(MODULE2, tmp_path / "raises.ipynb",
-                            [("shuffled = model_data.sample", "raise ValueError('split went wrong')\nshuffled = model_data.sample")])
+                            [("shuffled = model_data.sample",
+                              "raise ValueError('split went wrong')\nshuffled = model_data.sample")])
     result = run_grader(shared_home, "module2", "--notebook", notebook, "--learner", "raiser", "--json")
     assert result.code == 1
     hint = result.check("test_notebook_ran_without_error")["hint"]

@@ -22,7 +22,7 @@ class AwsBackend:
     def __init__(self, role_arn: str | None = None):
         self.role_arn = role_arn or os.environ.get("GRADER_ROLE_ARN")
 
-    def open(self) -> "AwsBackend":
+    def open(self) -> AwsBackend:
         return self
 
     def close(self) -> None:

@@ -59,7 +59,7 @@ class LocalBackend:
         self.shared = False
 
     # -------------------------------------------------------------- lifecycle
-    def open(self) -> "LocalBackend":
+    def open(self) -> LocalBackend:
         url = read_state(self.state_file)
         if url and answers(url):
             self.endpoint_url, self.shared = url, True
@@ -122,7 +122,8 @@ class LocalBackend:
             "before-sign.*.*", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account_id))
         try:
             try:
-                role_arn = iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=json.dumps(SAGEMAKER_TRUST_POLICY),
+                role_arn = iam.create_role(RoleName=ROLE_NAME,
+                                           AssumeRolePolicyDocument=json.dumps(SAGEMAKER_TRUST_POLICY),
                                            Description="Execution role of the course's SageMaker jobs")["Role"]["Arn"]
             except iam.exceptions.EntityAlreadyExistsException:
                 role_arn = iam.get_role(RoleName=ROLE_NAME)["Role"]["Arn"]
@@ -133,4 +134,5 @@ class LocalBackend:
                                       "Grade again; if it persists, restart the backend.") from None
         return LearnerAccount(learner=learner, account_id=account_id, region=region, role_arn=role_arn,
                               endpoint_url=self.endpoint_url,
-                              credentials={k: credentials[k] for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")})
+                              credentials={k: credentials[k]
+                                           for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")})

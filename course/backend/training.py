@@ -88,7 +88,8 @@ def _download_channel(s3, channel: dict, workdir: str) -> list[str]:
         raise xgb_algo.ClientError(f"Channel {channel['ChannelName']!r}: only S3 data sources are supported.")
     if source.get("S3DataType", "S3Prefix") != "S3Prefix":
         raise xgb_algo.ClientError(
-            f"Channel {channel['ChannelName']!r}: S3DataType {source['S3DataType']} is not supported here; use S3Prefix.")
+            f"Channel {channel['ChannelName']!r}: S3DataType {source['S3DataType']} is not supported here; "
+            "use S3Prefix.")
     uri = source["S3Uri"]
     try:
         bucket, prefix, keys = loopback.list_keys(s3, uri)
@@ -165,7 +166,8 @@ def run(job, account_id: str, region: str) -> None:
         try:
             s3.put_object(Bucket=bucket, Key=key, Body=model)
         except s3.exceptions.NoSuchBucket:
-            raise xgb_algo.ClientError(f"Output upload failed: bucket {bucket!r} of the output path does not exist.") from None
+            raise xgb_algo.ClientError(
+                f"Output upload failed: bucket {bucket!r} of the output path does not exist.") from None
         if log:
             log.write("Training job completed")
     except xgb_algo.ClientError as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib.abc
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 _AFTER: dict[str, list[Callable]] = {}
 _BEFORE: dict[str, list[Callable]] = {}

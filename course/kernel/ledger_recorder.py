@@ -2,8 +2,9 @@
 
 The same hooks work on both backends: `before-parameter-build` keeps the request's
 parameters (bodies summarised, secrets dropped), `after-call` writes the entry with the HTTP
-status and the ARNs AWS answered; endpoint answers are kept too. Checks read this ledger to follow the lineage of what the
-learner created (job -> model -> endpoint config -> endpoint -> invocations).
+status and the ARNs AWS answered; endpoint answers are kept too. Checks read this ledger to
+follow the lineage of what the learner created (job -> model -> endpoint config -> endpoint ->
+invocations).
 """
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def install(path: str) -> None:
         if "grader_params" not in context:
             return
         entry = {
-            "time": _dt.datetime.now(_dt.timezone.utc).isoformat(),
+            "time": _dt.datetime.now(_dt.UTC).isoformat(),
             "service": model.service_model.service_name,
             "operation": model.name,
             "status": getattr(http_response, "status_code", None),
