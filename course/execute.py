@@ -125,6 +125,9 @@ def execute(source: Path, output: Path, parameters: dict, env: dict[str, str], c
             cwd=str(cwd), execution_timeout=cell_timeout_s, start_timeout=60,
             kernel_manager_class=_kernel_manager_class(env),
             on_cell_start=hooks.start, on_cell_executed=hooks.executed,
+            # Every output is in by now, and the ledger and recorded values are written call by
+            # call: a graceful shutdown only waits ~3 s for the SDK's worker threads.
+            shutdown_kernel="immediate",
         )
     except papermill.PapermillExecutionError:
         pass  # the error is in the output notebook; read below

@@ -96,11 +96,26 @@ def grade(request: GradeRequest, listener_factory=None) -> Outcome:
     return outcome
 
 
+class _Phases:
+    """Seconds per phase, kept in the verdict so slow runs can be explained."""
+
+    def __init__(self, timings: dict):
+        self.timings, self.mark = timings, time.monotonic()
+
+    def done(self, phase: str) -> None:
+        now = time.monotonic()
+        self.timings[phase] = self.timings.get(phase, 0.0) + now - self.mark
+        self.mark = now
+
+
 def _grade_locked(request: GradeRequest, module, notebook: Path, verdict: Verdict, outcome: Outcome,
                   listener_factory) -> None:
+    phases = _Phases(verdict.timings)
     chosen = backends.resolve(request.backend, workspace.backend_state_file(), request.role_arn).open()
+    phases.done("backend")
     try:
         account = chosen.account_for(request.learner, request.region)
+        phases.done("account")
         run_dir = workspace.new_run_dir(request.learner, module.id)
         outcome.run_dir = run_dir
         shutil.copyfile(notebook, run_dir / "input.ipynb")  # exactly what was graded, kept with the run
@@ -112,6 +127,7 @@ def _grade_locked(request: GradeRequest, module, notebook: Path, verdict: Verdic
         with listener or nullcontext():
             execution = execute(run_dir / "input.ipynb", run_dir / "output.ipynb", parameters,
                                 kernel_environment(run_dir, account), run_dir, timeout, listener)
+        phases.done("notebook")
         chosen.ensure_alive()
         failure = execution.failure
         info = RunInfo(
@@ -125,5 +141,6 @@ def _grade_locked(request: GradeRequest, module, notebook: Path, verdict: Verdic
         if failure:
             outcome.notes.append(failure.describe())
         verdict.checks = run_checks(module, CheckContext(Run(info), account))
+        phases.done("checks")
     finally:
         chosen.close()

@@ -69,6 +69,7 @@ class Verdict:
     seconds: float = 0.0
     error: str | None = None  # a GraderError's one line when grading itself failed
     exit_code: int = 1
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase of the run
 
     @property
     def score(self) -> int:
@@ -86,6 +87,7 @@ class Verdict:
         return {
             "module": self.module, "learner": self.learner, "passed": self.passed, "score": self.score,
             "max_score": self.max_score, "seconds": round(self.seconds, 2), "error": self.error,
+            "timings": {phase: round(seconds, 2) for phase, seconds in self.timings.items()},
             "checks": [{k: v for k, v in asdict(c).items() if k != "details"} for c in self.checks],
         }
 
