@@ -149,8 +149,11 @@ class _Collector:
 
 def run_checks(module: Module, context: CheckContext) -> list[CheckResult]:
     collector = _Collector(context)
-    args = [str(module.checks_file), "-p", "no:cacheprovider", "-q", "--rootdir", str(PROJECT_ROOT),
-            "-o", "addopts=", "-W", "ignore::DeprecationWarning"]
+    args = [str(module.checks_file), "-q", "--rootdir", str(PROJECT_ROOT), "-o", "addopts=",
+            "-W", "ignore::DeprecationWarning"]
+    for plugin in ("cacheprovider", "doctest", "junitxml", "pastebin", "stepwise", "lfplugin", "nfplugin",
+                   "legacypath", "tmpdir", "monkeypatch", "recwarn", "setupplan", "setuponly", "debugging"):
+        args += ["-p", f"no:{plugin}"]
     sink = io.StringIO()
     with redirect_stdout(sink), redirect_stderr(sink):
         pytest.main(args, plugins=[collector])

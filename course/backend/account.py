@@ -17,6 +17,7 @@ class LearnerAccount:
     credentials: dict = field(repr=False)  # AccessKeyId, SecretAccessKey, SessionToken: env only, never disk
 
     def session(self) -> boto3.Session:
+        """A new boto3 session as this learner (sessions are not thread-safe: one per user)."""
         return boto3.Session(
             aws_access_key_id=self.credentials["AccessKeyId"],
             aws_secret_access_key=self.credentials["SecretAccessKey"],
@@ -24,10 +25,10 @@ class LearnerAccount:
             region_name=self.region,
         )
 
-    def client(self, service: str):
+    def client(self, service: str, session: boto3.Session | None = None):
         config = botocore.config.Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5,
                                          read_timeout=60)
-        return self.session().client(service, endpoint_url=self.endpoint_url, config=config)
+        return (session or self.session()).client(service, endpoint_url=self.endpoint_url, config=config)
 
     def environment(self) -> dict[str, str]:
         """The AWS variables a kernel or a CLI needs to act as this learner."""
@@ -56,11 +57,12 @@ class Clients:
 
     def __init__(self, account: LearnerAccount):
         self.account = account
+        self._session = account.session()  # one session: its loaders cache the service models
         self._made: dict[str, object] = {}
 
     def __getattr__(self, name: str):
         if name not in self.SERVICES:
             raise AttributeError(name)
         if name not in self._made:
-            self._made[name] = self.account.client(self.SERVICES[name])
+            self._made[name] = self.account.client(self.SERVICES[name], self._session)
         return self._made[name]
