@@ -122,3 +122,13 @@ def test_two_learners_at_once_see_only_their_own_resources(shared_home, tmp_path
     assert results["alice"].code == 0, results["alice"].stdout + results["alice"].stderr
     assert results["bob"].failed() == set(leave.fails)
     assert "videogames-xgboost-bob" in results["bob"].check("test_no_endpoint_left_running")["hint"]
+
+
+def test_get_execution_role_works_as_on_a_notebook_instance(shared_home):
+    """With no role_arn parameter the notebook calls sagemaker.get_execution_role(), which reads
+    the learner's role from the notebook-instance metadata the grader provides."""
+    result = run_grader(shared_home, "module2", "--reference", "--learner", "noroles", "--json", "-p", "role_arn=")
+    assert result.code == 0, result.stdout + result.stderr
+    run_dir = next((shared_home / "runs" / "noroles" / "module2").iterdir())
+    ledger = (run_dir / "ledger.jsonl").read_text()
+    assert "SageMakerExecutionRole" in ledger and '"role_arn": ""' in (run_dir / "run.json").read_text()
