@@ -98,13 +98,19 @@ COMMANDS = {"backend": backend_command, "modules": modules_command}
 
 
 def main(argv: list[str] | None = None) -> int:
+    from course.errors import GraderError
+
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in COMMANDS:
-        return COMMANDS[argv[0]](argv[1:])
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__.strip())
         return 0 if argv else 2
-    return grade_command(argv)
+    try:
+        if argv[0] in COMMANDS:
+            return COMMANDS[argv[0]](argv[1:])
+        return grade_command(argv)
+    except GraderError as error:  # raised before an attempt could be recorded (e.g. the store itself)
+        print(f"error: {error.one_line()}", file=sys.stderr)
+        return error.exit_code
 
 
 if __name__ == "__main__":

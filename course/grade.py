@@ -17,7 +17,7 @@ from filelock import FileLock, Timeout
 
 from . import backend as backends
 from . import catalog, learners, workspace
-from .errors import EXIT_FAILED, EXIT_PASSED, BadInput, GraderError, InfrastructureError
+from .errors import EXIT_FAILED, EXIT_INFRASTRUCTURE, EXIT_PASSED, BadInput, GraderError, InfrastructureError
 from .execute import execute
 from .kernel import kernel_environment
 from .progress import Store
@@ -50,7 +50,7 @@ class Outcome:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
 def _lock(learner: str) -> FileLock:
@@ -89,11 +89,28 @@ def grade(request: GradeRequest, listener_factory=None) -> Outcome:
         verdict.exit_code = EXIT_PASSED if verdict.passed else EXIT_FAILED
     except GraderError as error:
         verdict.error, verdict.exit_code = error.one_line(), error.exit_code
+    except KeyboardInterrupt:
+        verdict.error, verdict.exit_code = "Grading was interrupted (Ctrl+C).", EXIT_INFRASTRUCTURE
+    except Exception as error:  # noqa: BLE001 - a grader bug still ends as a recorded, explained attempt
+        verdict.error = _unexpected(error, outcome.run_dir)
+        verdict.exit_code = EXIT_INFRASTRUCTURE
     verdict.seconds = time.monotonic() - started
     outcome.attempt_id = store.record(
         verdict, started=started_wall, backend=request.backend, notebook=str(notebook or ""),
         notebook_sha256=_sha256(Path(notebook)) if notebook else "", run_dir=str(outcome.run_dir or ""))
     return outcome
+
+
+def _unexpected(error: Exception, run_dir: Path | None) -> str:
+    """One line for a failure of the grader itself; the traceback is kept with the run."""
+    import traceback
+
+    where = workspace.home() / "grader-errors.log" if run_dir is None else run_dir / "grader-error.txt"
+    where.parent.mkdir(parents=True, exist_ok=True)
+    with open(where, "a", encoding="utf-8") as log:
+        log.write(traceback.format_exc() + "\n")
+    return (f"The grader failed unexpectedly ({type(error).__name__}: {str(error)[:200]}). "
+            f"Grade again; if it happens again, report it with {where}.")
 
 
 class _Phases:

@@ -79,7 +79,14 @@ class Store:
             from pathlib import Path
 
             Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(self.url, connect_args={"timeout": 30} if self.url.startswith("sqlite") else {})
+        try:
+            self.engine = create_engine(self.url, connect_args={"timeout": 30} if self.url.startswith("sqlite") else {})
+        except ImportError as exc:
+            raise InfrastructureError(f"The progress store {self.url.split(':')[0]} needs a driver that is not "
+                                      f"installed ({exc.name}).", f"pip install {exc.name}") from None
+        except SQLAlchemyError as exc:
+            raise InfrastructureError(f"The progress store URL {self.url!r} is not valid ({exc}).",
+                                      "Pass an SQLAlchemy URL, e.g. sqlite:///progress.sqlite.") from None
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:

@@ -125,3 +125,26 @@ def test_two_graders_for_one_learner(home, tmp_path):
     assert first["r"].code == 1
     statuses = [a.status for a in attempts(home, "alice")]
     assert statuses.count("error") == 1 and len(statuses) == 2
+
+
+def test_unusable_store_is_one_line_and_exit_3(home):
+    result = run_grader(home, "module2", "--learner", "alice", "--store", "nonsense")
+    assert result.code == 3 and "is not valid" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_notebook_path_that_is_a_folder(home, tmp_path):
+    result = run_grader(home, "module2", "--learner", "alice", "--notebook", tmp_path)
+    assert result.code == 2 and "is not a file" in result.output and "Traceback" not in result.output
+    assert attempts(home, "alice")[-1].status == "error"
+
+
+def test_a_grader_bug_is_recorded_and_explained(home, monkeypatch):
+    """An unexpected exception inside grading still ends as a recorded attempt, traceback kept."""
+    from course import grade as grading
+
+    monkeypatch.setenv("GRADER_HOME", str(home))
+    monkeypatch.setattr(grading, "_grade_locked", lambda *a, **k: 1 / 0)
+    outcome = grading.grade(grading.GradeRequest(module="module2", learner="alice", reference=True))
+    assert outcome.verdict.exit_code == 3 and "ZeroDivisionError" in outcome.verdict.error
+    assert (home / "grader-errors.log").read_text().count("ZeroDivisionError") >= 1
+    assert attempts(home, "alice")[-1].status == "error"
