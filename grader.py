@@ -54,7 +54,8 @@ def grade_command(argv: list[str]) -> int:
                            region=args.region, role_arn=args.role_arn,
                            parameters=dict(args.parameter), cell_timeout_s=args.cell_timeout, store_url=args.store)
     err = console(stderr=True)
-    outcome = grade(request, listener_factory=lambda module: NotebookProgress(f"{module.id} {module.title}", err))
+    err.print(f"Grading {request.module} for {request.learner} on the {request.backend} backend ...", soft_wrap=True)
+    outcome = grade(request, listener_factory=lambda module: NotebookProgress(module.id, err))
     if args.json:
         print(outcome.verdict.to_json())
         for note in outcome.notes:

@@ -42,13 +42,12 @@ class NotebookProgress:
 
     def __call__(self, event: str, index: int, total: int, cell) -> None:
         exercise = cell.metadata.get("grader", {}).get("exercise")
-        what = f"exercise '{exercise}'" if exercise else ("parameters" if "parameters" in
-                                                          cell.metadata.get("tags", []) else "cell")
+        what = f" (exercise '{exercise}')" if exercise else ""
         if self.progress:
             if self.task is None:
                 self.task = self.progress.add_task(self.title, total=total)
             if event == "start":
-                self.progress.update(self.task, description=f"{self.title}: cell {index + 1} ({what})")
+                self.progress.update(self.task, description=f"{self.title}: cell {index + 1}{what}")
             else:
                 self.progress.update(self.task, completed=index + 1)
         elif event == "start" and exercise:
