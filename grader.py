@@ -19,13 +19,15 @@ os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
 
 
 def _parameter(text: str) -> tuple[str, object]:
+    """NAME=VALUE; JSON values are decoded, and a path to an existing file is made absolute
+    (the notebook runs in its run folder, not where the learner typed the command)."""
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     name, value = text.split("=", 1)
     try:
         return name, json.loads(value)
     except ValueError:
-        return name, value
+        return name, str(Path(value).resolve()) if value and Path(value).exists() else value
 
 
 def grade_command(argv: list[str]) -> int:
@@ -46,13 +48,16 @@ def grade_command(argv: list[str]) -> int:
                         metavar="NAME=VALUE", help="a notebook parameter, e.g. -p data_csv=raw_data.csv")
     parser.add_argument("--cell-timeout", type=int, help="seconds a cell may run (default: the module's)")
     parser.add_argument("--store", help="SQLAlchemy URL of the progress store (or GRADER_STORE)")
+    parser.add_argument("--skip-prerequisites", action="store_true",
+                        help="grade even if the module's prerequisites have not been passed (instructors)")
     parser.add_argument("--json", action="store_true", help="print the verdict as one JSON document")
     args = parser.parse_args(argv)
 
     request = GradeRequest(module=args.module, learner=args.learner or learners.default_learner(),
                            notebook=args.notebook, reference=args.reference, backend=args.backend,
                            region=args.region, role_arn=args.role_arn,
-                           parameters=dict(args.parameter), cell_timeout_s=args.cell_timeout, store_url=args.store)
+                           parameters=dict(args.parameter), cell_timeout_s=args.cell_timeout, store_url=args.store,
+                           skip_prerequisites=args.skip_prerequisites)
     err = console(stderr=True)
     err.print(f"Grading {request.module} for {request.learner} on the {request.backend} backend ...", soft_wrap=True)
     outcome = grade(request, listener_factory=lambda module: NotebookProgress(module.id, err))

@@ -24,18 +24,29 @@ ENDPOINT_HOURLY_USD = {"ml.m5.xlarge": 0.23}
 
 
 # ------------------------------------------------------------------ helpers
-def _number(value):
-    return float(value)
-
-
 def _libsvm_labels(path):
     with open(path) as handle:
         return [float(line.split(None, 1)[0]) for line in handle if line.strip()]
 
 
-def _mine(run, name: str) -> bool:
-    """The learner's resource: their whole account on the embedded backend, their names on AWS."""
-    return run.info.backend == "local" or run.learner in (name or "")
+def _mine(run, ledger, kind: str, name: str) -> bool:
+    """The learner's resource: their whole account on the embedded backend; on AWS, what this
+    run created or what carries the learner id as a whole word of its name."""
+    return (run.info.backend == "local" or name in ledger.names_created(kind)
+            or f"-{run.learner}-" in f"-{name}-")
+
+
+def _all(client, operation: str, key: str) -> list[dict]:
+    return [item for page in client.get_paginator(operation).paginate() for item in page[key]]
+
+
+def _contains_run(answered: list[float], wanted: list[float], tolerance: float = 1e-5) -> bool:
+    """Whether `wanted` appears, in order and unbroken, among the endpoint's answers."""
+    n = len(wanted)
+    for start in range(len(answered) - n + 1):
+        if all(abs(a - w) <= tolerance for a, w in zip(answered[start:start + n], wanted)):
+            return True
+    return False
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +127,7 @@ def test_reported_error_rate_is_what_the_endpoint_predicted(run, lineage):
     assert "test_error_rate" in recorded, (
         "Your notebook did not report a test error rate. In exercise 'evaluate', compute error_rate "
         "from the endpoint's probabilities (a hit when above 0.5).")
-    probabilities = [_number(p) for p in recorded["test_probabilities"]]
+    probabilities = [float(p) for p in recorded["test_probabilities"]]
     labels = _libsvm_labels(run.file("data/test.libsvm"))
     assert len(probabilities) == len(labels), (
         f"The endpoint predicted {len(probabilities)} rows but the test set has {len(labels)}. "
@@ -127,7 +138,7 @@ def test_reported_error_rate_is_what_the_endpoint_predicted(run, lineage):
         f"predictions must come from xgb_predictor.predict(...) over all {len(labels)} rows.")
     errors = sum((p > 0.5) != (label > 0.5) for p, label in zip(probabilities, labels))
     expected = errors / len(labels)
-    reported = _number(recorded["test_error_rate"])
+    reported = float(recorded["test_error_rate"])
     assert abs(reported - expected) < 1e-6, (
         f"You reported a test error rate of {reported:.4f}, but the endpoint's predictions give "
         f"{expected:.4f} ({errors} of {len(labels)} wrong). error_rate is the share of test games "
@@ -135,8 +146,7 @@ def test_reported_error_rate_is_what_the_endpoint_predicted(run, lineage):
     answered = []
     for call in lineage["invocations"]:
         answered += [float(v) for v in re.split(r"[,\s]+", call.response.get("text", "").strip()) if v]
-    assert len(answered) >= len(probabilities) and all(
-        abs(a - p) <= 1e-5 for a, p in zip(answered[-len(probabilities):], probabilities)), (
+    assert _contains_run(answered, probabilities), (
         "The probabilities you used are not what your endpoint answered. Compute the error rate from "
         "xgb_predictor.predict(...)'s answers, unchanged.")
 
@@ -175,7 +185,7 @@ def test_training_job_hyperparameters_and_instance(job):
     wrong = {}
     for name, value in HYPERPARAMETERS.items():
         try:
-            if _number(hyperparameters.get(name)) != value:
+            if float(hyperparameters.get(name)) != value:
                 wrong[name] = hyperparameters.get(name)
         except (TypeError, ValueError):
             wrong[name] = hyperparameters.get(name)
@@ -241,10 +251,13 @@ def test_training_completed_with_validation_auc_at_least_0_80(job):
 def test_model_artefact_exists(job, aws):
     """The trained model is in S3 as model.tar.gz holding xgboost-model."""
     artefact = job.get("ModelArtifacts", {}).get("S3ModelArtifacts", "")
+    assert artefact.startswith("s3://") and "/" in artefact[len("s3://"):], (
+        f"Your training job {job['TrainingJobName']} has no model artefact (it ended {job['TrainingJobStatus']}). "
+        "Train until the job completes: xgb.fit(...).")
     bucket, key = artefact[len("s3://"):].split("/", 1)
     try:
         blob = aws.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-    except aws.s3.exceptions.NoSuchKey:
+    except (aws.s3.exceptions.NoSuchKey, aws.s3.exceptions.NoSuchBucket):
         blob = None
     assert blob is not None, (f"The model artefact {artefact} is missing. Do not delete your job's output; "
                               "train again with xgb.fit(...) if you did.")
@@ -274,12 +287,21 @@ def test_endpoint_served_the_model_trained_by_this_job(job, lineage):
 
 
 # ------------------------------------------------------------------ cleanup
+@pytest.fixture(scope="module")
+def deployed(ledger):
+    """Cleanup is only earned by cleaning up what was deployed."""
+    assert ledger.names_created("Endpoint"), (
+        "Nothing was deployed, so there is nothing to clean up yet. Deploy the model (exercise 'deploy'), "
+        "predict, then delete what you created (exercise 'cleanup').")
+
+
 @pytest.mark.group("cleanup")
 @pytest.mark.exercise("cleanup")
 @pytest.mark.points(2)
-def test_no_endpoint_left_running(run, aws):
+def test_no_endpoint_left_running(run, ledger, aws, deployed):
     """No endpoint of yours is left running (they bill by the hour)."""
-    left = [e for e in aws.sagemaker.list_endpoints(MaxResults=100)["Endpoints"] if _mine(run, e["EndpointName"])]
+    left = [e for e in _all(aws.sagemaker, "list_endpoints", "Endpoints")
+            if _mine(run, ledger, "Endpoint", e["EndpointName"])]
     described = []
     for endpoint in left:
         name = endpoint["EndpointName"]
@@ -301,11 +323,12 @@ def test_no_endpoint_left_running(run, aws):
 @pytest.mark.group("cleanup")
 @pytest.mark.exercise("cleanup")
 @pytest.mark.points(1)
-def test_no_endpoint_config_or_model_left(run, aws):
+def test_no_endpoint_config_or_model_left(run, ledger, aws, deployed):
     """No endpoint configuration or model of yours is left behind."""
-    configs = [c["EndpointConfigName"] for c in aws.sagemaker.list_endpoint_configs(MaxResults=100)["EndpointConfigs"]
-               if _mine(run, c["EndpointConfigName"])]
-    models = [m["ModelName"] for m in aws.sagemaker.list_models(MaxResults=100)["Models"] if _mine(run, m["ModelName"])]
+    configs = [c["EndpointConfigName"] for c in _all(aws.sagemaker, "list_endpoint_configs", "EndpointConfigs")
+               if _mine(run, ledger, "EndpointConfig", c["EndpointConfigName"])]
+    models = [m["ModelName"] for m in _all(aws.sagemaker, "list_models", "Models")
+              if _mine(run, ledger, "Model", m["ModelName"])]
     assert not configs and not models, (
         f"Left behind: endpoint configurations {configs}, models {models}. Delete the model before the "
         "endpoint (xgb_predictor.delete_model(), then xgb_predictor.delete_endpoint(delete_endpoint_config=True)), "

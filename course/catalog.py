@@ -22,7 +22,7 @@ class Module:
     checks: str  # file name under checks/
     prerequisites: tuple[str, ...] = ()
     cell_timeout_s: int = 300
-    parameters: dict = field(default_factory=dict)  # module-specific defaults for papermill
+    parameters: dict = field(default_factory=dict)  # values the grader injects beyond the common five
 
     @property
     def source_notebook(self) -> Path:
@@ -41,7 +41,6 @@ MODULES: dict[str, Module] = {
             title="Videogame Sales (built-in XGBoost)",
             notebook="module2_videogame_sales.ipynb",
             checks="test_module2_videogame_sales.py",
-            parameters={"data_csv": ""},
         ),
     ]
 }

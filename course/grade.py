@@ -34,11 +34,11 @@ class GradeRequest:
     reference: bool = False  # grade the module's reference solution instead
     backend: str = "local"
     region: str = "us-east-1"
-    prefix: str | None = None
     role_arn: str | None = None
     parameters: dict = field(default_factory=dict)
     cell_timeout_s: int | None = None
     store_url: str | None = None
+    skip_prerequisites: bool = False  # an instructor's override
 
 
 @dataclass
@@ -50,7 +50,10 @@ class Outcome:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    except OSError:
+        return ""
 
 
 def _lock(learner: str) -> FileLock:
@@ -62,7 +65,7 @@ def _lock(learner: str) -> FileLock:
 def grade(request: GradeRequest, listener_factory=None) -> Outcome:
     """Grade one module for one learner; never raises a GraderError, always records."""
     started_wall, started = dt.datetime.now(dt.UTC), time.monotonic()
-    store = Store(request.store_url)
+    store = Store(request.store_url)  # an unusable store is refused before any work is done
     verdict = Verdict(module=request.module, learner=request.learner[:64])
     outcome = Outcome(verdict=verdict, attempt_id=None)
     notebook = request.notebook
@@ -72,6 +75,7 @@ def grade(request: GradeRequest, listener_factory=None) -> Outcome:
         if request.region not in SUPPORTED_REGIONS:
             raise BadInput(f"Region {request.region!r} is not one the course supports.",
                            f"Use one of: {', '.join(SUPPORTED_REGIONS)}.")
+        _check_prerequisites(store, module, request)
         if request.reference:
             notebook = module.source_notebook
         if notebook is None:
@@ -95,10 +99,25 @@ def grade(request: GradeRequest, listener_factory=None) -> Outcome:
         verdict.error = _unexpected(error, outcome.run_dir)
         verdict.exit_code = EXIT_INFRASTRUCTURE
     verdict.seconds = time.monotonic() - started
-    outcome.attempt_id = store.record(
-        verdict, started=started_wall, backend=request.backend, notebook=str(notebook or ""),
-        notebook_sha256=_sha256(Path(notebook)) if notebook else "", run_dir=str(outcome.run_dir or ""))
+    graded = outcome.run_dir / "input.ipynb" if outcome.run_dir else Path(notebook or "")
+    try:
+        outcome.attempt_id = store.record(
+            verdict, started=started_wall, backend=request.backend, notebook=str(notebook or ""),
+            notebook_sha256=_sha256(graded), run_dir=str(outcome.run_dir or ""), reference=request.reference)
+    except GraderError as error:  # the verdict stands; say that it was not kept
+        verdict.error = f"{verdict.error} {error.one_line()}".strip() if verdict.error else error.one_line()
+        verdict.exit_code = error.exit_code
     return outcome
+
+
+def _check_prerequisites(store: Store, module, request: GradeRequest) -> None:
+    if request.skip_prerequisites:
+        return
+    missing = [p for p in module.prerequisites if not store.passed(request.learner, p)]
+    if missing:
+        raise BadInput(f"{module.id} builds on {', '.join(missing)}, which {request.learner} has not passed yet.",
+                       f"Grade {missing[0]} first (python grader.py {missing[0]}); instructors can pass "
+                       "--skip-prerequisites.")
 
 
 def _unexpected(error: Exception, run_dir: Path | None) -> str:
@@ -137,7 +156,7 @@ def _grade_locked(request: GradeRequest, module, notebook: Path, verdict: Verdic
         outcome.run_dir = run_dir
         shutil.copyfile(notebook, run_dir / "input.ipynb")  # exactly what was graded, kept with the run
         parameters = {"learner": request.learner, "region": request.region, "bucket": account.bucket(),
-                      "prefix": request.prefix or module.id, "role_arn": account.role_arn,
+                      "prefix": module.id, "role_arn": account.role_arn,
                       **module.parameters, **request.parameters}
         listener = listener_factory(module) if listener_factory else None
         timeout = request.cell_timeout_s or module.cell_timeout_s

@@ -38,6 +38,7 @@ class Attempt(Base):
     started: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     finished: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     status: Mapped[str] = mapped_column(String(16))  # passed | failed | error
+    reference: Mapped[bool] = mapped_column(Boolean, default=False)  # the shipped solution, not the learner's work
     score: Mapped[int] = mapped_column(Integer, default=0)
     max_score: Mapped[int] = mapped_column(Integer, default=0)
     backend: Mapped[str] = mapped_column(String(16), default="")
@@ -75,11 +76,11 @@ def default_url() -> str:
 class Store:
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
-        if self.url.startswith("sqlite:///"):
-            from pathlib import Path
-
-            Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if self.url.startswith("sqlite:///"):
+                from pathlib import Path
+
+                Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(self.url, connect_args={"timeout": 30} if self.url.startswith("sqlite") else {})
         except ImportError as exc:
             raise InfrastructureError(f"The progress store {self.url.split(':')[0]} needs a driver that is not "
@@ -87,23 +88,34 @@ class Store:
         except SQLAlchemyError as exc:
             raise InfrastructureError(f"The progress store URL {self.url!r} is not valid ({exc}).",
                                       "Pass an SQLAlchemy URL, e.g. sqlite:///progress.sqlite.") from None
+        except OSError as exc:
+            raise InfrastructureError(f"The progress store at {self.url} cannot be created ({exc.strerror}).",
+                                      "Check --store / GRADER_STORE and the folder's permissions.") from None
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             Base.metadata.create_all(self.engine)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OSError) as exc:
             raise InfrastructureError(f"The progress store at {self.url} cannot be opened: {exc.__class__.__name__}.",
                                       "Check --store / GRADER_STORE and that the database is reachable.") from None
 
     def record(self, verdict, *, started: dt.datetime, backend: str, notebook: str = "",
-               notebook_sha256: str = "", run_dir: str = "") -> int:
+               notebook_sha256: str = "", run_dir: str = "", reference: bool = False) -> int:
         """Store one attempt with its check results; returns the attempt id."""
+        try:
+            return self._record(verdict, started, backend, notebook, notebook_sha256, run_dir, reference)
+        except (SQLAlchemyError, OSError) as exc:
+            raise InfrastructureError(f"The attempt could not be recorded in {self.url} ({type(exc).__name__}).",
+                                      "Check that the store is writable and reachable, then grade again.") from None
+
+    def _record(self, verdict, started, backend, notebook, notebook_sha256, run_dir, reference) -> int:
         with Session(self.engine) as session, session.begin():
             if session.get(Learner, verdict.learner) is None:
                 session.add(Learner(id=verdict.learner))
                 session.flush()
             attempt = Attempt(
-                learner=verdict.learner, module=verdict.module, started=started, finished=_now(),
+                learner=verdict.learner, module=verdict.module[:64], started=started, finished=_now(),
+                reference=reference,
                 status="error" if verdict.error else ("passed" if verdict.passed else "failed"),
                 score=verdict.score, max_score=verdict.max_score, backend=backend, notebook=notebook,
                 notebook_sha256=notebook_sha256, run_dir=run_dir, seconds=verdict.seconds, error=verdict.error,
@@ -114,6 +126,13 @@ class Store:
             session.add(attempt)
             session.flush()
             return attempt.id
+
+    def passed(self, learner: str, module: str) -> bool:
+        """Whether the learner passed the module with their own work (reference runs do not count)."""
+        query = select(Attempt.id).where(Attempt.learner == learner, Attempt.module == module,
+                                         Attempt.status == "passed", Attempt.reference.is_(False)).limit(1)
+        with Session(self.engine) as session:
+            return session.scalar(query) is not None
 
     def attempts(self, learner: str | None = None, module: str | None = None) -> list[Attempt]:
         query = select(Attempt).order_by(Attempt.id)

@@ -1,7 +1,8 @@
 """One grading run as the checks see it: who, what was executed, what it recorded and left.
 
 Saved as run.json in the run folder (never with credentials), so a run can be checked again
-later with `pytest checks/... --grader-run RUN_DIR`.
+with `pytest checks/... --grader-run RUN_DIR` while its backend still holds its resources
+(a `python grader.py backend` that still runs, or the AWS account).
 """
 from __future__ import annotations
 

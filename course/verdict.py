@@ -41,7 +41,11 @@ class CheckContext:
         from . import workspace
 
         info = RunInfo.load(Path(run_dir))
-        chosen = backends.resolve(info.backend, workspace.backend_state_file(), info.role_arn).open()
+        chosen = backends.resolve(info.backend, workspace.backend_state_file(), info.role_arn).running()
+        if chosen is None:
+            raise InfrastructureError(
+                f"The run in {run_dir} used the embedded backend, which no longer runs: its resources are gone.",
+                "Only runs against a `python grader.py backend` that still runs can be checked again.")
         return cls(Run(info), chosen.account_for(info.learner, info.region))
 
 
@@ -156,8 +160,11 @@ def run_checks(module: Module, context: CheckContext) -> list[CheckResult]:
         args += ["-p", f"no:{plugin}"]
     sink = io.StringIO()
     with redirect_stdout(sink), redirect_stderr(sink):
-        pytest.main(args, plugins=[collector])
-    if collector.collect_errors or not collector.results:
+        code = pytest.main(args, plugins=[collector])
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt  # pytest caught Ctrl+C: a part of the checks must not pass as a verdict
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) or collector.collect_errors \
+            or not collector.results:
         raise InfrastructureError(
             f"The checks of {module.id} could not be loaded: "
             f"{(collector.collect_errors or [sink.getvalue()])[0].strip().splitlines()[-1][:200]}",

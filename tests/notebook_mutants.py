@@ -49,7 +49,8 @@ MODULE2 = [
            frozenset({"test_notebook_ran_without_error", "test_training_channels_come_from_your_bucket",
                       "test_training_completed_with_validation_auc_at_least_0_80",
                       "test_model_artefact_exists", "test_endpoint_served_the_model_trained_by_this_job",
-                      "test_reported_error_rate_is_what_the_endpoint_predicted"})),
+                      "test_reported_error_rate_is_what_the_endpoint_predicted",
+                      "test_no_endpoint_left_running", "test_no_endpoint_config_or_model_left"})),
     Mutant("weak-model", (("scale_pos_weight=2.0, num_round=100)", "scale_pos_weight=2.0, num_round=100)\n"
                            "xgb.set_hyperparameters(max_depth=1, eta=0.01, num_round=2, objective='binary:logistic', "
                            "eval_metric='auc', subsample=0.5, scale_pos_weight=2.0)"),),

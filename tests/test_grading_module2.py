@@ -49,7 +49,9 @@ def test_untouched_learner_copy_fails_with_hints(shared_home):
     failed = result.failed()
     assert {"test_data_prepared_and_split_70_20_10", "test_training_job_uses_builtin_xgboost_for_binary_classification",
             "test_training_completed_with_validation_auc_at_least_0_80",
-            "test_endpoint_served_the_model_trained_by_this_job"} <= failed
+            "test_endpoint_served_the_model_trained_by_this_job",
+            "test_no_endpoint_left_running", "test_no_endpoint_config_or_model_left"} <= failed, (
+        "no points for cleaning up what was never deployed")
     for check in verdict["checks"]:
         if not check["passed"]:
             assert check["hint"] and "could not look at your work" not in check["hint"], check

@@ -17,7 +17,6 @@ from .account import LearnerAccount
 class AwsBackend:
     name = "aws"
     endpoint_url = None
-    shared = True
 
     def __init__(self, role_arn: str | None = None):
         self.role_arn = role_arn or os.environ.get("GRADER_ROLE_ARN")

@@ -11,9 +11,8 @@ import threading
 
 from moto.core.utils import utcnow
 
-from . import loopback
+from . import loopback, workers
 from . import xgboost_algorithm as xgb_algo
-from .training import WORKERS
 
 _LOADED: dict[tuple[str, str, str], tuple[object, xgb_algo.XGBoostImage]] = {}
 _LOCK = threading.Lock()
@@ -45,10 +44,11 @@ def _load_model(backend, model_name: str):
 # ------------------------------------------------------------------ endpoints
 def prepare_endpoint(endpoint) -> None:
     endpoint.endpoint_status = "Creating"
+    endpoint.failure_reason = None  # set now: moto serialises the endpoint's __dict__
 
 
 def submit_endpoint(backend, endpoint) -> None:
-    WORKERS.submit(_load_endpoint, backend, endpoint)
+    workers.submit(_load_endpoint, backend, endpoint)
 
 
 def _load_endpoint(backend, endpoint) -> None:
@@ -56,6 +56,8 @@ def _load_endpoint(backend, endpoint) -> None:
         config = backend.endpoint_configs[endpoint.endpoint_config_name]
         loaded = _load_model(backend, config.production_variants[0]["ModelName"])
         with _LOCK:
+            if backend.endpoints.get(endpoint.endpoint_name) is not endpoint:
+                return  # deleted (or deleted and created anew) while its model loaded
             _LOADED[(backend.account_id, backend.region_name, endpoint.endpoint_name)] = loaded
         status = "InService"
     except Exception as exc:  # noqa: BLE001 - a model that does not load fails the endpoint
@@ -92,7 +94,7 @@ def prepare_transform(job) -> None:
 
 
 def submit_transform(backend, job) -> None:
-    WORKERS.submit(_run_transform, backend, job)
+    workers.submit(_run_transform, backend, job)
 
 
 def output_key(input_prefix: str, key: str, output_prefix: str) -> str:

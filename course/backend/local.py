@@ -56,24 +56,26 @@ class LocalBackend:
         self.state_file = state_file
         self.endpoint_url: str | None = None
         self.process: subprocess.Popen | None = None
-        self.shared = False
 
     # -------------------------------------------------------------- lifecycle
     def open(self) -> LocalBackend:
         url = read_state(self.state_file)
         if url and answers(url):
-            self.endpoint_url, self.shared = url, True
+            self.endpoint_url = url
             return self
         self.endpoint_url = self._spawn()
         return self
 
     def _spawn(self) -> str:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "MOTO_ACCOUNT_ID"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "course.backend.server", "--port", "0"],
-            cwd=Path(__file__).resolve().parents[2], env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
+        log_path = self.state_file.parent / "backend.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "ab") as log:  # the server's stderr: read by nobody while it runs, kept
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "course.backend.server", "--port", "0"],
+                cwd=Path(__file__).resolve().parents[2], env=env,
+                stdout=subprocess.PIPE, stderr=log, text=True,
+            )
         selector = selectors.DefaultSelector()
         selector.register(self.process.stdout, selectors.EVENT_READ)
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -84,7 +86,7 @@ class LocalBackend:
                     return json.loads(line)["endpoint_url"]
             if self.process.poll() is not None:
                 break
-        error = (self.process.stderr.read() if self.process.poll() is not None else "").strip().splitlines()
+        error = log_path.read_text(errors="replace").strip().splitlines()[-1:]
         self.close()
         raise InfrastructureError(
             f"The embedded backend did not start: {error[-1] if error else 'no answer in time'}.",
@@ -98,9 +100,8 @@ class LocalBackend:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-            for stream in (self.process.stdout, self.process.stderr):
-                if stream:
-                    stream.close()
+            if self.process.stdout:
+                self.process.stdout.close()
             self.process = None
 
     def alive(self) -> bool:

@@ -131,7 +131,3 @@ def install() -> None:
         setattr(backend_class, method, patched)
     _ORIGINAL["invoke_endpoint"] = runtime_responses.SageMakerRuntimeResponse.invoke_endpoint
     runtime_responses.SageMakerRuntimeResponse.invoke_endpoint = _invoke_endpoint
-
-
-def installed() -> bool:
-    return bool(_ORIGINAL)

@@ -78,8 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--state-file", type=Path)
     args = parser.parse_args(argv)
-    serve(args.port, args.state_file,
-          lambda url: print(json.dumps({"endpoint_url": url, "pid": os.getpid()}), flush=True))
+    def announce(url: str) -> None:
+        print(json.dumps({"endpoint_url": url, "pid": os.getpid()}), flush=True)
+        os.dup2(2, 1)  # anything printed later goes to the log, never to a pipe nobody reads
+
+    serve(args.port, args.state_file, announce)
     return 0
 
 

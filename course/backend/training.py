@@ -11,18 +11,13 @@ import os
 import tempfile
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 
 from moto.core.utils import utcnow
 
-from . import loopback
+from . import loopback, workers
 from . import xgboost_algorithm as xgb_algo
 
 LOG_GROUP = "/aws/sagemaker/TrainingJobs"
-# Threads, not processes: xgboost releases the GIL while it trains.
-WORKERS = ThreadPoolExecutor(
-    max_workers=int(os.environ.get("GRADER_BACKEND_WORKERS", "2")), thread_name_prefix="sm-job"
-)
 
 
 class JobLog:
@@ -37,13 +32,17 @@ class JobLog:
         logs.create_log_stream(logGroupName=group, logStreamName=stream)
 
     def write(self, *lines: str) -> None:
+        """Best effort: a log that cannot be written must not change the job's outcome."""
         if not lines:
             return
         now = int(time.time() * 1000)
         events = [{"timestamp": now, "message": line} for line in lines]
-        for start in range(0, len(events), 500):
-            self.logs.put_log_events(logGroupName=self.group, logStreamName=self.stream,
-                                     logEvents=events[start:start + 500])
+        try:
+            for start in range(0, len(events), 500):
+                self.logs.put_log_events(logGroupName=self.group, logStreamName=self.stream,
+                                         logEvents=events[start:start + 500])
+        except Exception:  # noqa: BLE001
+            pass
 
 
 class _Progress:
@@ -74,15 +73,24 @@ def prepare(job) -> None:
     job.final_metric_data_list = []
     job.training_start_time = None
     job.training_end_time = None
+    # Every attribute the worker sets later exists from the start: moto serialises a job by
+    # iterating its __dict__, which must not grow while a Describe call reads it.
+    job.failure_reason = None
+    job.training_time_in_seconds = None
+    job.billable_time_in_seconds = None
     job.algorithm_specification.pop("MetricDefinitions", None)  # moto adds a fake one
     job.secondary_status_transitions = []
 
 
 def submit(job, account_id: str, region: str) -> None:
-    WORKERS.submit(run, job, account_id, region)
+    workers.submit(run, job, account_id, region)
 
 
-def _download_channel(s3, channel: dict, workdir: str) -> list[str]:
+class MaxRuntimeExceeded(Exception):
+    """StoppingCondition.MaxRuntimeInSeconds passed: SageMaker stops the job."""
+
+
+def _download_channel(s3, channel: dict, workdir: str, region: str) -> list[str]:
     source = channel["DataSource"].get("S3DataSource")
     if not source:
         raise xgb_algo.ClientError(f"Channel {channel['ChannelName']!r}: only S3 data sources are supported.")
@@ -98,7 +106,7 @@ def _download_channel(s3, channel: dict, workdir: str) -> list[str]:
     if not keys:
         raise xgb_algo.ClientError(
             f"Data download failed: No S3 objects found under S3 URL \"{uri}\" given in input data source. "
-            "Please ensure that the bucket exists in the selected region (us-east-1), that objects exist "
+            f"Please ensure that the bucket exists in the selected region ({region}), that objects exist "
             "under that S3 prefix, and that the role has permission to read them.")
     target = os.path.join(workdir, channel["ChannelName"])
     os.makedirs(target, exist_ok=True)
@@ -121,7 +129,7 @@ def _train_xgboost(job, image, s3, log: JobLog, progress: _Progress, workdir: st
         raise xgb_algo.ClientError(f"Channels {unexpected} are not supported; the XGBoost algorithm "
                                    "reads 'train' and 'validation'.")
     progress.enter("Downloading", "Downloading input data")
-    files = {name: _download_channel(s3, ch, workdir) for name, ch in channels.items()}
+    files = {name: _download_channel(s3, ch, workdir, s3.meta.region_name) for name, ch in channels.items()}
     log.write(f"[xgboost {image.version}] Loading data, channels: {sorted(files)}")
     matrices = xgb_algo.to_dmatrices({
         name: xgb_algo.load_channel(paths, xgb_algo.training_format(channels[name].get("ContentType")))
@@ -129,7 +137,12 @@ def _train_xgboost(job, image, s3, log: JobLog, progress: _Progress, workdir: st
     progress.enter("Training", "Training image download completed. Training in progress.")
     log.write(f"Train matrix has {matrices['train'].num_row()} rows and {matrices['train'].num_col()} columns",
               f"Hyperparameters: {job.hyper_parameters}")
-    result = xgb_algo.train(plan, matrices["train"], matrices.get("validation"))
+    limit = (job.stopping_condition or {}).get("MaxRuntimeInSeconds")
+    deadline = time.monotonic() + float(limit) if limit else None
+    result = xgb_algo.train(plan, matrices["train"], matrices.get("validation"), deadline=deadline)
+    if result.stopped_early_by_deadline:
+        raise MaxRuntimeExceeded(f"Training stopped after {limit} s (MaxRuntimeInSeconds) at round "
+                                 f"{len(result.log_lines)} of {plan.num_round}.")
     log.write(*result.log_lines)
     job.final_metric_data_list = [
         {"MetricName": name, "Value": value, "Timestamp": utcnow()}
@@ -148,7 +161,7 @@ def run(job, account_id: str, region: str) -> None:
     job.training_start_time = utcnow()
     progress = _Progress(job)
     progress.enter("Starting", "Preparing the instances for training")
-    log, final, reason = None, "Completed", None
+    log, final, reason, secondary = None, "Completed", None, None
     try:
         log = JobLog(loopback.client("logs", region, account_id), LOG_GROUP,
                      f"{job.training_job_name}/algo-1-{int(started)}")
@@ -168,21 +181,27 @@ def run(job, account_id: str, region: str) -> None:
         except s3.exceptions.NoSuchBucket:
             raise xgb_algo.ClientError(
                 f"Output upload failed: bucket {bucket!r} of the output path does not exist.") from None
+        log.write("Training job completed")
+    except MaxRuntimeExceeded as exc:
+        final, reason, secondary = "Stopped", None, "MaxRuntimeExceeded"
         if log:
-            log.write("Training job completed")
+            log.write(str(exc))
     except xgb_algo.ClientError as exc:
         final, reason = "Failed", f"ClientError: {exc}"
     except Exception as exc:  # noqa: BLE001 - any algorithm crash becomes the job's FailureReason
         final, reason = "Failed", f"AlgorithmError: {type(exc).__name__}: {exc}"
         if log:
             log.write(*traceback.format_exc().splitlines())
-    if reason:
-        job.failure_reason = reason
-        if log:
-            log.write(reason)
-    progress.enter(final, reason[:1024] if reason else "Training job completed")
-    progress.finish()
-    seconds = max(1, int(round(time.time() - started)))
-    job.training_time_in_seconds = job.billable_time_in_seconds = seconds
-    job.training_end_time = job.last_modified_time = utcnow()
-    job.training_job_status = final
+    finally:
+        if final != "Completed":
+            job.model_artifacts = None  # AWS shows no artefact for a job that did not complete
+        if reason:
+            job.failure_reason = reason
+            if log:
+                log.write(reason)
+        progress.enter(secondary or final, reason[:1024] if reason else f"Training job {final.lower()}")
+        progress.finish()
+        seconds = max(1, int(round(time.time() - started)))
+        job.training_time_in_seconds = job.billable_time_in_seconds = seconds
+        job.training_end_time = job.last_modified_time = utcnow()
+        job.training_job_status = final

@@ -237,6 +237,7 @@ class TrainingResult:
     booster: object
     history: dict  # {"train": {"auc": [...]}, "validation": {...}}
     log_lines: list[str]
+    stopped_early_by_deadline: bool = False
 
     def final_metrics(self) -> dict[str, float]:
         best = getattr(self.booster, "best_iteration", None)
@@ -248,9 +249,21 @@ class TrainingResult:
         return out
 
 
-def train(plan: TrainingPlan, dtrain, dvalidation=None) -> TrainingResult:
-    """xgboost.train with the evaluation sets the container names `train` and `validation`."""
+def train(plan: TrainingPlan, dtrain, dvalidation=None, deadline: float | None = None) -> TrainingResult:
+    """xgboost.train with the evaluation sets the container names `train` and `validation`.
+
+    `deadline` (time.monotonic()) stops training between rounds, as MaxRuntimeInSeconds does.
+    """
+    import time
+
     import xgboost as xgb
+
+    class Deadline(xgb.callback.TrainingCallback):
+        passed = False
+
+        def after_iteration(self, model, epoch, evals_log):
+            Deadline.passed = deadline is not None and time.monotonic() > deadline
+            return Deadline.passed
 
     evals = [(dtrain, "train")] + ([(dvalidation, "validation")] if dvalidation is not None else [])
     history: dict = {}
@@ -258,7 +271,7 @@ def train(plan: TrainingPlan, dtrain, dvalidation=None) -> TrainingResult:
         booster = xgb.train(
             plan.params, dtrain, plan.num_round, evals=evals, evals_result=history,
             early_stopping_rounds=plan.early_stopping_rounds if dvalidation is not None else None,
-            verbose_eval=False,
+            verbose_eval=False, callbacks=[Deadline()],
         )
     except xgb.core.XGBoostError as exc:
         raise ClientError(str(exc).splitlines()[0]) from None
@@ -266,7 +279,7 @@ def train(plan: TrainingPlan, dtrain, dvalidation=None) -> TrainingResult:
     for i in range(len(next(iter(next(iter(history.values())).values()), [])) if history else 0):
         cols = [f"{d}-{m}:{vals[i]:.5f}" for d, ms in history.items() for m, vals in ms.items()]
         lines.append(f"[{i}]\t" + "\t".join(cols))
-    return TrainingResult(booster, history, lines)
+    return TrainingResult(booster, history, lines, stopped_early_by_deadline=Deadline.passed)
 
 
 def package_model(booster, image: XGBoostImage) -> bytes:
