@@ -45,14 +45,14 @@ def channel(name, uri, content_type):
             "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri}}}
 
 
-def train(aws, name, channels, hyperparameters, image=IMAGE):
+def train(aws, name, channels, hyperparameters, image=IMAGE, max_runtime_s=600):
     sm = aws["sagemaker"]
     sm.create_training_job(
         TrainingJobName=name, AlgorithmSpecification={"TrainingImage": image, "TrainingInputMode": "File"},
         RoleArn=ROLE, HyperParameters=hyperparameters, InputDataConfig=channels,
         OutputDataConfig={"S3OutputPath": "s3://emulation-tests/output"},
         ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
-        StoppingCondition={"MaxRuntimeInSeconds": 600})
+        StoppingCondition={"MaxRuntimeInSeconds": max_runtime_s})
     first = sm.describe_training_job(TrainingJobName=name)["TrainingJobStatus"]
     deadline = time.monotonic() + 60
     while True:
@@ -104,6 +104,13 @@ def test_failed_jobs_say_why(aws, hyperparameters, channels, reason):
                    hyperparameters)
     assert job["TrainingJobStatus"] == "Failed" and job["SecondaryStatus"] == "Failed"
     assert reason in job["FailureReason"] and job["FailureReason"].startswith(("ClientError", "AlgorithmError"))
+
+
+def test_a_job_past_its_max_runtime_is_stopped(aws):
+    _, job = train(aws, "runaway", [channel("train", "s3://emulation-tests/libsvm/train", "libsvm")],
+                   {**HP, "num_round": "1000000"}, max_runtime_s=1)
+    assert job["TrainingJobStatus"] == "Stopped" and job["SecondaryStatus"] == "MaxRuntimeExceeded"
+    assert "ModelArtifacts" not in job and "FailureReason" not in job
 
 
 def test_names_that_exist_are_rejected_as_on_aws(aws):
