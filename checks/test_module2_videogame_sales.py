@@ -271,8 +271,11 @@ def test_model_artefact_exists(job, aws):
 @pytest.mark.points(2)
 def test_endpoint_served_the_model_trained_by_this_job(job, lineage):
     """An endpoint on 1 x ml.m5.xlarge served predictions from the model this job trained."""
+    artefact = job.get("ModelArtifacts", {}).get("S3ModelArtifacts")
+    assert artefact, (f"Your training job ended {job['TrainingJobStatus']} without a model, so nothing of it could "
+                      "be deployed. Train until the job completes, then xgb_predictor = xgb.deploy(...).")
     assert lineage["models"], (
-        f"No model was created from your job's artefact {job['ModelArtifacts']['S3ModelArtifacts']}. "
+        f"No model was created from your job's artefact {artefact}. "
         "Deploy the estimator you fitted: xgb_predictor = xgb.deploy(...).")
     assert lineage["endpoints"], (
         "No endpoint was created to serve the model you trained. Deploy it with "
