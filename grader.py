@@ -41,8 +41,10 @@ def grade_command(argv: list[str]) -> int:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--notebook", type=Path, help="grade this notebook instead of your working copy")
     source.add_argument("--reference", action="store_true", help="grade the module's reference solution")
-    parser.add_argument("--backend", default=os.environ.get("GRADER_BACKEND", "local"), choices=["local", "aws"])
-    parser.add_argument("--region", default=os.environ.get("AWS_DEFAULT_REGION_COURSE", "us-east-1"))
+    parser.add_argument("--backend", default=os.environ.get("GRADER_BACKEND", "local"), choices=["local", "aws"],
+                        help="the embedded backend (default) or a real AWS account (or GRADER_BACKEND)")
+    parser.add_argument("--region", default=os.environ.get("GRADER_REGION", "us-east-1"),
+                        help="the course region (default us-east-1, or GRADER_REGION)")
     parser.add_argument("--role-arn", help="execution role for --backend aws (or GRADER_ROLE_ARN)")
     parser.add_argument("-p", "--parameter", type=_parameter, action="append", default=[],
                         metavar="NAME=VALUE", help="a notebook parameter, e.g. -p data_csv=raw_data.csv")

@@ -4,7 +4,8 @@ Both run the module's reference solution against the same embedded backend (one
 `grader.py backend` for the whole benchmark), as the same emulated learner account and with
 the same kernel environment (the SDK fixes the notebook needs on this backend), so the
 difference is what the grader adds: its CLI start-up, the checks, the store, the report.
-Prints each run and the medians, and the overhead as a ratio.
+Prints each round, the medians, their ratio and the median of the paired differences, then one
+whole run of the grader that starts its own backend (what a learner waits for).
 
     python bench/bench_module2.py [--rounds 3]
 """
@@ -64,21 +65,32 @@ def main() -> int:
             grader, plain = [], []
             for round_number in range(args.rounds):
                 learner = f"bench{round_number}"
-                grader.append(timed([sys.executable, "grader.py", "module2", "--reference", "--learner", learner,
-                                     "--json"], env))
+                grade = [sys.executable, "grader.py", "module2", "--reference", "--learner", learner, "--json"]
                 script = PAPERMILL_ALONE.format(root=str(ROOT), state=str(home / "backend.json"), learner=learner,
                                                 run=str(home / f"plain-{round_number}"), notebook=notebook)
-                plain.append(timed([sys.executable, "-c", script], {**env, "SAGEMAKER_SUPPRESS_V2_WARNING": "1"}))
+                alone = [sys.executable, "-c", script]
+                plain_env = {**env, "SAGEMAKER_SUPPRESS_V2_WARNING": "1"}
+                if round_number % 2:  # alternate the order so neither always runs on warmer caches
+                    plain.append(timed(alone, plain_env))
+                    grader.append(timed(grade, env))
+                else:
+                    grader.append(timed(grade, env))
+                    plain.append(timed(alone, plain_env))
                 print(f"round {round_number + 1}: grader.py module2 {grader[-1]:.2f} s, "
                       f"papermill alone {plain[-1]:.2f} s", flush=True)
         finally:
             stop(backend)
+        own_home = home / "standalone"
+        standalone = timed([sys.executable, "grader.py", "module2", "--reference", "--learner", "solo", "--json"],
+                           grader_env(own_home))
     g, p = statistics.median(grader), statistics.median(plain)
-    print(json.dumps({"grader_s": round(g, 2), "papermill_alone_s": round(p, 2), "overhead_s": round(g - p, 2),
-                      "grader_over_papermill": round(g / p, 3), "rounds": args.rounds,
-                      "cpus": os.cpu_count()}))
-    print(f"median: grader {g:.2f} s, papermill alone {p:.2f} s, overhead {g - p:.2f} s "
-          f"(grader/papermill = {g / p:.2f}x)")
+    overhead = statistics.median(a - b for a, b in zip(grader, plain))
+    print(json.dumps({"grader_s": round(g, 2), "papermill_alone_s": round(p, 2), "overhead_s": round(overhead, 2),
+                      "grader_over_papermill": round(g / p, 3), "standalone_grader_s": round(standalone, 2),
+                      "rounds": args.rounds, "cpus": os.cpu_count()}))
+    print(f"median: grader {g:.2f} s, papermill alone {p:.2f} s (grader/papermill = {g / p:.2f}x); "
+          f"median paired overhead {overhead:.2f} s")
+    print(f"whole `python grader.py module2 --reference` starting its own backend: {standalone:.2f} s")
     return 0
 
 
