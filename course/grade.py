@@ -174,6 +174,7 @@ def _grade_locked(request: GradeRequest, module, notebook: Path, verdict: Verdic
             failure={**failure.as_dict(), "message": failure.describe()} if failure else None,
         )
         info.save()
+        outcome.notes.append(f"Executed notebook: {run_dir / 'output.ipynb'}")
         if failure:
             outcome.notes.append(failure.describe())
         verdict.checks = run_checks(module, CheckContext(Run(info), account))

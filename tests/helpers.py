@@ -49,13 +49,18 @@ def run_grader(home: Path, *args, timeout=300, env_extra=None) -> CliResult:
 
 
 def start_backend(home: Path) -> subprocess.Popen:
-    """`python grader.py backend` in the background; returns once its state file is written."""
-    process = subprocess.Popen([sys.executable, str(ROOT / "grader.py"), "backend"], cwd=ROOT,
-                               env=grader_env(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """`python grader.py backend` in the background; returns once its state file is written.
+
+    Its output goes to a file: a pipe nobody reads would block the server once full.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "foreground-backend.log", "ab") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "grader.py"), "backend"], cwd=ROOT,
+                                   env=grader_env(home), stdout=log, stderr=subprocess.STDOUT)
     state = home / "backend.json"
     deadline = time.monotonic() + 30
     while not state.exists():
-        assert process.poll() is None, process.stderr.read()
+        assert process.poll() is None, (home / "foreground-backend.log").read_text()
         assert time.monotonic() < deadline, "backend did not start"
         time.sleep(0.1)
     return process
@@ -67,8 +72,5 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
-    for stream in (process.stdout, process.stderr):
-        if stream:
-            stream.close()
 
 

@@ -5,7 +5,9 @@ fail exactly the checks it breaks, with a hint the learner can act on.
 """
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 
 import pytest
 from helpers import MODULE2, WORKSHOP_CSV, run_grader
@@ -24,7 +26,11 @@ def test_reference_solution_scores_full_marks(shared_home):
     assert verdict["passed"] and verdict["score"] == verdict["max_score"] > 0
     assert {c["group"] for c in verdict["checks"]} == {"outputs", "resources", "cleanup"}
     attempts = Store(f"sqlite:///{shared_home / 'progress.sqlite'}").attempts(learner="ref")
-    assert attempts[-1].status == "passed" and attempts[-1].score == verdict["score"]
+    assert attempts[-1].status == "passed" and attempts[-1].score == verdict["score"] and attempts[-1].reference
+    run = json.loads((Path(attempts[-1].run_dir) / "run.json").read_text())
+    assert run["endpoint_url"] == json.loads((shared_home / "backend.json").read_text())["endpoint_url"], (
+        "the grader reuses a running `grader.py backend`")
+    assert "AWS_SECRET_ACCESS_KEY" not in json.dumps(run) and "SecretAccessKey" not in json.dumps(run)
 
 
 @pytest.mark.skipif(not WORKSHOP_CSV.exists(), reason="the workshop's 16-column CSV lives in ../shared")
