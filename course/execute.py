@@ -137,7 +137,7 @@ def execute(source: Path, output: Path, parameters: dict, env: dict[str, str], c
         failure = CellFailure(None, None, "DeadKernelError", str(exc) or "the kernel process exited",
                               "dead-kernel", hooks.current)
     except RuntimeError as exc:
-        if "Kernel died" in str(exc) or "kernel" in str(exc).lower():
+        if "kernel" in str(exc).lower():  # jupyter_client: "Kernel died before replying to kernel_info"
             raise InfrastructureError(f"The notebook's kernel could not start: {exc}.",
                                       "Reinstall the requirements (pip install -r requirements.txt).") from None
         raise

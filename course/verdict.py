@@ -10,6 +10,7 @@ import io
 import json
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,9 @@ class CheckContext:
     run: Run
     account: LearnerAccount
 
-    @property
+    @cached_property
     def clients(self) -> Clients:
-        if not hasattr(self, "_clients"):
-            self._clients = Clients(self.account)
-        return self._clients
+        return Clients(self.account)
 
     @classmethod
     def from_run_dir(cls, run_dir) -> CheckContext:
