@@ -37,8 +37,8 @@ class CellFailure:
             return f"{where} did not finish within its time limit ({self.evalue})."
         if self.kind == "dead-kernel":
             return f"{where} was running when the kernel died ({self.evalue})."
-        evalue = self.evalue.strip().splitlines()[0] if self.evalue.strip() else ""
-        return f"{where} raised {self.ename}" + (f": {evalue[:300]}" if evalue else "") + "."
+        evalue = self.evalue.strip().splitlines()[0][:300].rstrip(".") if self.evalue.strip() else ""
+        return f"{where} raised {self.ename}" + (f": {evalue}" if evalue else "") + "."
 
     def as_dict(self) -> dict:
         return {"number": self.number, "exercise": self.exercise, "ename": self.ename,

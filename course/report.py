@@ -69,14 +69,17 @@ def print_verdict(verdict, out: Console | None = None, notes: list[str] | None =
     table.add_column("", width=2)
     table.add_column("Check", overflow="fold", max_width=58)
     table.add_column("Points", justify="right")
-    table.add_column("Hint", overflow="fold", max_width=80)
+    hints = not all(check.passed for check in verdict.checks)
+    if hints:
+        table.add_column("Hint", overflow="fold", max_width=80)
     group = None
     for check in verdict.checks:
         if check.group != group:
             group = check.group
-            table.add_row("", Text(GROUP_TITLES.get(group, group), style="bold"), "", "")
+            table.add_row("", Text(GROUP_TITLES.get(group, group), style="bold"), "", *([""] if hints else []))
         mark = Text("✔", style="green") if check.passed else Text("✘", style="red")
-        table.add_row(mark, check.title, f"{check.score}/{check.points}", "" if check.passed else check.hint)
+        hint = ["" if check.passed else check.hint] if hints else []
+        table.add_row(mark, check.title, f"{check.score}/{check.points}", *hint)
     out.print(table)
     style = "bold green" if verdict.passed else "bold red"
     state = "passed" if verdict.passed else "not passed yet"
