@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,3 +75,19 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
+
+
+class Background:
+    """A grader run in a thread, for tests that act while it runs (kill the backend, grade again)."""
+
+    def __init__(self, home: Path, *args):
+        self.result: CliResult | None = None
+        self.thread = threading.Thread(target=self._run, args=(home, args))
+        self.thread.start()
+
+    def _run(self, home: Path, args) -> None:
+        self.result = run_grader(home, *args)
+
+    def wait(self) -> CliResult:
+        self.thread.join()
+        return self.result

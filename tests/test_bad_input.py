@@ -3,12 +3,11 @@ code, and the attempt recorded all the same."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import nbformat
 import pytest
-from helpers import run_grader, start_backend, stop
+from helpers import Background, run_grader, start_backend, stop
 from nbformat.v4 import new_code_cell, new_notebook
 
 from course.progress import Store
@@ -99,30 +98,23 @@ def test_credentials_are_not_saved_with_the_run(home, tmp_path):
 def test_backend_that_goes_away_is_an_infrastructure_error(home, tmp_path):
     backend = start_backend(home)
     notebook = tiny_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(8)")
-    result = {}
-    thread = threading.Thread(target=lambda: result.update(
-        r=run_grader(home, "module2", "--learner", "alice", "--notebook", notebook)))
-    thread.start()
+    grading = Background(home, "module2", "--learner", "alice", "--notebook", notebook)
     time.sleep(4)
     stop(backend)
-    thread.join()
-    assert result["r"].code == 3, result["r"].stdout + result["r"].stderr
-    assert "stopped answering" in result["r"].output
+    result = grading.wait()
+    assert result.code == 3, result.output
+    assert "stopped answering" in result.output
     assert attempts(home, "alice")[-1].status == "error"
 
 
 @pytest.mark.slow
 def test_two_graders_for_one_learner(home, tmp_path):
     notebook = tiny_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(8)")
-    first = {}
-    thread = threading.Thread(target=lambda: first.update(
-        r=run_grader(home, "module2", "--learner", "alice", "--notebook", notebook)))
-    thread.start()
+    first = Background(home, "module2", "--learner", "alice", "--notebook", notebook)
     time.sleep(3)
     second = run_grader(home, "module2", "--learner", "alice", "--notebook", notebook)
-    thread.join()
     assert second.code == 3 and "Another grader is already grading alice" in second.output
-    assert first["r"].code == 1
+    assert first.wait().code == 1
     statuses = [a.status for a in attempts(home, "alice")]
     assert statuses.count("error") == 1 and len(statuses) == 2
 

@@ -6,11 +6,10 @@ fail exactly the checks it breaks, with a hint the learner can act on.
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
-from helpers import MODULE2, WORKSHOP_CSV, run_grader
+from helpers import MODULE2, WORKSHOP_CSV, Background, run_grader
 from notebook_mutants import MODULE2 as MUTANTS
 from notebook_mutants import write_mutant
 
@@ -116,17 +115,9 @@ def test_two_learners_at_once_see_only_their_own_resources(shared_home, tmp_path
     """bob leaves his endpoint running while alice grades: alice's cleanup checks pass, bob's fail."""
     leave = next(m for m in MUTANTS if m.name == "leave-endpoint")
     bob_notebook = write_mutant(MODULE2, tmp_path / "bob.ipynb", leave.replacements)
-    results = {}
-
-    def grade(learner, *args):
-        results[learner] = run_grader(shared_home, "module2", "--learner", learner, "--json", *args)
-
-    threads = [threading.Thread(target=grade, args=("alice", "--reference")),
-               threading.Thread(target=grade, args=("bob", "--notebook", bob_notebook))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    alice = Background(shared_home, "module2", "--learner", "alice", "--json", "--reference")
+    bob = Background(shared_home, "module2", "--learner", "bob", "--json", "--notebook", bob_notebook)
+    results = {"alice": alice.wait(), "bob": bob.wait()}
     assert results["alice"].code == 0, results["alice"].stdout + results["alice"].stderr
     assert results["bob"].failed() == set(leave.fails)
     assert "videogames-xgboost-bob" in results["bob"].check("test_no_endpoint_left_running")["hint"]
