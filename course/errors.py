@@ -15,7 +15,6 @@ class GraderError(Exception):
     """A failure with a learner-facing cause and remedy."""
 
     exit_code = EXIT_INFRASTRUCTURE
-    kind = "error"
 
     def __init__(self, cause: str, action: str = ""):
         super().__init__(cause)
@@ -30,11 +29,9 @@ class BadInput(GraderError):
     """The learner asked for something that cannot be graded as given."""
 
     exit_code = EXIT_BAD_INPUT
-    kind = "bad-input"
 
 
 class InfrastructureError(GraderError):
     """The backend, the kernel or the machine failed, not the learner's work."""
 
     exit_code = EXIT_INFRASTRUCTURE
-    kind = "infrastructure"

@@ -10,8 +10,6 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from .ledger import Ledger
 
 
@@ -51,7 +49,6 @@ class Run:
         self.bucket, self.prefix, self.region = info.bucket, info.prefix, info.region
         self.failure = info.failure
         self._recorded = None
-        self._notebook = None
 
     @property
     def recorded(self) -> dict:
@@ -59,13 +56,6 @@ class Run:
             path = self.dir / "recorded.json"
             self._recorded = json.loads(path.read_text()) if path.exists() else {}
         return self._recorded
-
-    @property
-    def output_notebook(self):
-        if self._notebook is None:
-            path = self.dir / "output.ipynb"
-            self._notebook = nbformat.read(path, as_version=4) if path.exists() else None
-        return self._notebook
 
     def ledger(self) -> Ledger:
         return Ledger.read(self.dir / "ledger.jsonl")

@@ -27,7 +27,3 @@ def record(**values) -> None:
         with open(tmp, "w", encoding="utf-8") as handle:
             json.dump(_VALUES, handle)
         os.replace(tmp, path)
-
-
-def recorded() -> dict:
-    return dict(_VALUES)
