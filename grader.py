@@ -3,7 +3,12 @@
 
   python grader.py module2 [--learner ID] [--notebook PATH | --reference] [--backend local|aws] [--json]
   python grader.py backend [--port N]      run the embedded backend for Jupyter work
-  python grader.py modules                 list the modules
+  python grader.py modules                 list the modules, in course order
+  python grader.py cleanup [--learner ID] [--yes]   show and delete what you left in your account
+  python grader.py start module2           create (or show) your working copy of a module
+  python grader.py lab                     the embedded backend and JupyterLab on your workspace
+  python grader.py status                  your progress through the course
+  python grader.py hint module2 [CHECK]    the hint and workshop step for a failed check
 
 Exit codes: 0 passed, 1 checks failed, 2 bad input, 3 backend or infrastructure failure.
 """
@@ -104,6 +109,23 @@ def modules_command(argv: list[str]) -> int:
 
 COMMANDS = {"backend": backend_command, "modules": modules_command}
 
+# Commands whose parsing and printing live beside the engine part they drive: "name": "module:function".
+# Each function takes the remaining argv and returns the exit code.
+LAZY_COMMANDS = {
+    "cleanup": "course.cleanup_command:main",
+    "start": "course.learner_commands:start_main",
+    "lab": "course.learner_commands:lab_main",
+    "status": "course.learner_commands:status_main",
+    "hint": "course.learner_commands:hint_main",
+}
+
+
+def _lazy(name: str):
+    import importlib
+
+    module_name, function = LAZY_COMMANDS[name].split(":")
+    return getattr(importlib.import_module(module_name), function)
+
 
 def main(argv: list[str] | None = None) -> int:
     from course.errors import GraderError
@@ -115,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:])
+        if argv[0] in LAZY_COMMANDS:
+            return _lazy(argv[0])(argv[1:])
         return grade_command(argv)
     except GraderError as error:  # raised before an attempt could be recorded (e.g. the store itself)
         print(f"error: {error.one_line()}", file=sys.stderr)

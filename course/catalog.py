@@ -23,6 +23,7 @@ class Module:
     prerequisites: tuple[str, ...] = ()
     cell_timeout_s: int = 300
     parameters: dict = field(default_factory=dict)  # values the grader injects beyond the common five
+    assets: tuple[str, ...] = ()  # files under notebooks/ the notebook uses (e.g. shell scripts), copied with it
 
     @property
     def source_notebook(self) -> Path:
@@ -33,14 +34,44 @@ class Module:
         return CHECKS_DIR / self.checks
 
 
-MODULES: dict[str, Module] = {
+MODULES: dict[str, Module] = {  # in course order
     m.id: m
     for m in [
+        Module(
+            id="module0",
+            title="Preliminaries",
+            notebook="module0_preliminaries.ipynb",
+            checks="test_module0_preliminaries.py",
+            cell_timeout_s=120,
+        ),
+        Module(
+            id="module1",
+            title="Creating a Notebook Instance",
+            notebook="module1_notebook_instance.ipynb",
+            checks="test_module1_notebook_instance.py",
+            prerequisites=("module0",),
+            cell_timeout_s=180,
+        ),
         Module(
             id="module2",
             title="Videogame Sales (built-in XGBoost)",
             notebook="module2_videogame_sales.ipynb",
             checks="test_module2_videogame_sales.py",
+        ),
+        Module(
+            id="module5",
+            title="Extra Credit: Videogame Sales with scripts and the aws CLI",
+            notebook="module5/module5_extra_credit.ipynb",
+            checks="test_module5_extra_credit.py",
+            prerequisites=("module2",),
+            assets=("module5/videogames.sh", "module5/deploy.sh"),
+        ),
+        Module(
+            id="module6",
+            title="Cleanup",
+            notebook="module6_cleanup.ipynb",
+            checks="test_module6_cleanup.py",
+            cell_timeout_s=180,
         ),
     ]
 }
