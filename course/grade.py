@@ -161,8 +161,9 @@ def _grade_locked(request: GradeRequest, module, notebook: Path, verdict: Verdic
         listener = listener_factory(module) if listener_factory else None
         timeout = request.cell_timeout_s or module.cell_timeout_s
         with listener or nullcontext():
-            execution = execute(run_dir / "input.ipynb", run_dir / "output.ipynb", parameters,
-                                kernel_environment(run_dir, account), run_dir, timeout, listener)
+            environment = kernel_environment(run_dir, account, store_url=request.store_url)
+            execution = execute(run_dir / "input.ipynb", run_dir / "output.ipynb", parameters, environment,
+                                run_dir, timeout, listener)
         phases.done("notebook")
         chosen.ensure_alive()
         failure = execution.failure
