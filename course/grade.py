@@ -155,6 +155,7 @@ def _grade_locked(request: GradeRequest, module, notebook: Path, verdict: Verdic
         run_dir = workspace.new_run_dir(request.learner, module.id)
         outcome.run_dir = run_dir
         shutil.copyfile(notebook, run_dir / "input.ipynb")  # exactly what was graded, kept with the run
+        workspace.stage_assets(module, notebook, run_dir, request.learner)  # its scripts, in the kernel's cwd
         parameters = {"learner": request.learner, "region": request.region, "bucket": account.bucket(),
                       "prefix": module.id, "role_arn": account.role_arn,
                       **module.parameters, **request.parameters}

@@ -5,6 +5,10 @@ parameters (bodies summarised, secrets dropped), `after-call` writes the entry w
 status and the ARNs AWS answered; endpoint answers are kept too. Checks read this ledger to
 follow the lineage of what the learner created (job -> model -> endpoint config -> endpoint ->
 invocations).
+
+Each entry names its agent: "cli" for calls the `aws` command-line client makes (a process
+started from the notebook inherits the kernel's environment, so the recorder runs in it too,
+and the CLI names its botocore sessions "aws-cli"), otherwise GRADER_LEDGER_AGENT or "sdk".
 """
 from __future__ import annotations
 
@@ -21,7 +25,19 @@ MUTATING_PREFIXES = ("Create", "Delete", "Stop", "Put", "Invoke", "Start", "Upda
 _SECRET_WORDS = ("secret", "password", "token", "credential")
 MAX_KEPT_BODY = 256 * 1024  # answers of real-time endpoints are kept up to this size
 _LOCK = threading.Lock()
-AGENT = os.environ.get("GRADER_LEDGER_AGENT", "sdk")
+CLI_AGENT = "cli"
+
+
+def agent_of(session) -> str:
+    """Who made a call: the aws CLI (its sessions carry user_agent_name 'aws-cli', set by
+    awscli.clidriver before any call) or a Python program (boto3, the SageMaker SDK).
+
+    The CLI is told by its session, not by the process, so an inherited GRADER_LEDGER_AGENT
+    never relabels a CLI call and a notebook's own calls stay "sdk" even after it imports awscli.
+    """
+    if getattr(session, "user_agent_name", None) == "aws-cli":
+        return CLI_AGENT
+    return os.environ.get("GRADER_LEDGER_AGENT") or "sdk"
 
 
 def summarise(value, depth: int = 0):
@@ -91,7 +107,7 @@ def install(path: str) -> None:
             context["grader_params"] = summarise(params)
 
     @_never_fails
-    def record(http_response, parsed, model, context, **_):
+    def record(http_response, parsed, model, context, agent="sdk", **_):
         if "grader_params" not in context:
             return
         entry = {
@@ -101,7 +117,7 @@ def install(path: str) -> None:
             "status": getattr(http_response, "status_code", None),
             "params": context.pop("grader_params"),
             "result": _arns(parsed or {}),
-            "agent": AGENT,
+            "agent": agent,
         }
         if model.name == "InvokeEndpoint" and parsed and "Body" in parsed:
             entry["response"] = _keep_response_body(parsed)
@@ -117,8 +133,13 @@ def install(path: str) -> None:
 
         def init(self, *args, **kwargs):
             original_init(self, *args, **kwargs)
+            session = self
+
+            def record_for_session(**kwargs):  # the agent is read at call time: the CLI names its
+                record(agent=agent_of(session), **kwargs)  # session after creating it
+
             self.register("before-parameter-build", remember)
-            self.register("after-call", record)
+            self.register("after-call", record_for_session)
 
         module.Session.__init__ = init
 
