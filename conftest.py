@@ -1,7 +1,7 @@
 """pytest glue for checks/: the options, markers and fixtures every module's checks use.
 
 `run` (the executed notebook, its failure, recorded values), `ledger` (the AWS calls it made)
-and `aws` (boto3 clients acting as the learner) are bound to one grading run: in-process by
+`aws` (boto3 clients acting as the learner) and `store` (the progress store) are bound to one grading run: in-process by
 course/verdict.py, or from a run folder with `pytest checks/<file> --grader-run RUN_DIR`
 while `python grader.py backend` still runs.
 """
@@ -47,3 +47,9 @@ def ledger(grading):
 @pytest.fixture(scope="session")
 def aws(grading):
     return grading.clients
+
+
+@pytest.fixture(scope="session")
+def store(grading):
+    """The progress store of this grading (module0 checks the learner's registration there)."""
+    return grading.store

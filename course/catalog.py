@@ -12,6 +12,7 @@ from .errors import BadInput
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 CHECKS_DIR = PROJECT_ROOT / "checks"
+WORKSHOP_REPOSITORY = "https://github.com/awslabs/amazon-sagemaker-workshop"  # module1's default code repository
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ MODULES: dict[str, Module] = {  # in course order
             checks="test_module1_notebook_instance.py",
             prerequisites=("module0",),
             cell_timeout_s=180,
+            parameters={"code_repository": WORKSHOP_REPOSITORY},
         ),
         Module(
             id="module2",

@@ -30,6 +30,18 @@ class Learner(Base):
     registered: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class Registration(Base):
+    """Who a learner is, as they registered in module0: the name the class knows them by."""
+
+    __tablename__ = "registrations"
+    learner: Mapped[str] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    account_id: Mapped[str] = mapped_column(String(12), default="")
+    region: Mapped[str] = mapped_column(String(32), default="")
+    registered: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class Attempt(Base):
     __tablename__ = "attempts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -126,6 +138,28 @@ class Store:
             session.add(attempt)
             session.flush()
             return attempt.id
+
+    def register(self, learner: str, name: str, account_id: str = "", region: str = "") -> Registration:
+        """Register a learner (or update their registration); returns the stored row."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                if session.get(Learner, learner) is None:
+                    session.add(Learner(id=learner))
+                    session.flush()
+                row = session.get(Registration, learner)
+                if row is None:
+                    row = Registration(learner=learner, name=name, account_id=account_id, region=region)
+                    session.add(row)
+                else:
+                    row.name, row.account_id, row.region, row.updated = name, account_id, region, _now()
+                return row
+        except (SQLAlchemyError, OSError) as exc:
+            raise InfrastructureError(f"{learner} could not be registered in {self.url} ({type(exc).__name__}).",
+                                      "Check that the store is writable and reachable, then run the cell again.") from None
+
+    def registration(self, learner: str) -> Registration | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(Registration, learner)
 
     def passed(self, learner: str, module: str) -> bool:
         """Whether the learner passed the module with their own work (reference runs do not count)."""

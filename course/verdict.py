@@ -28,10 +28,17 @@ GROUPS = ("outputs", "resources", "cleanup")
 class CheckContext:
     run: Run
     account: LearnerAccount
+    store_url: str | None = None  # the progress store of this grading (default: GRADER_STORE or GRADER_HOME's)
 
     @cached_property
     def clients(self) -> Clients:
         return Clients(self.account)
+
+    @cached_property
+    def store(self):
+        from .progress import Store
+
+        return Store(self.store_url)
 
     @classmethod
     def from_run_dir(cls, run_dir) -> CheckContext:
