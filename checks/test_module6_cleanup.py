@@ -17,7 +17,7 @@ from course.leftovers import Scope, hourly_total, inventory
 def leftovers(run, aws):
     """Everything of the learner's still there after the notebook ran, by kind."""
     found = {}
-    for item in inventory(aws, Scope(run.learner, whole_account=run.info.backend == "local")):
+    for item in inventory(aws, Scope(run.learner, whole_account=run.info.backend == "local"), run.region):
         found.setdefault(item.kind, []).append(item)
     return found
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -43,11 +43,15 @@ class Scope:
 
     learner: str
     whole_account: bool
+    skipped: list[str] = field(default_factory=list, compare=False)  # names seen that are not the learner's
 
     def owns(self, name: str) -> bool:
         if self.whole_account:
             return True
-        return re.search(rf"(^|[^a-z0-9]){re.escape(self.learner)}($|[^a-z0-9])", name.lower()) is not None
+        if re.search(rf"(^|[^a-z0-9]){re.escape(self.learner)}($|[^a-z0-9])", name.lower()):
+            return True
+        self.skipped.append(name)
+        return False
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Leftover:
     hourly_usd: float | None  # None: an instance type without a known price
     commands: tuple[str, ...]  # the aws CLI commands that delete (or stop) it, in order
     parent: str = ""  # the log group of a log stream
+    region: str = ""  # where it is (buckets: where they were listed)
 
     @property
     def cost(self) -> str:
@@ -86,7 +91,7 @@ def _all(client, method: str, key: str, **kwargs) -> list[dict]:
             return items
 
 
-def _gone(error: ClientError) -> bool:
+def gone(error: ClientError) -> bool:
     """A resource deleted between listing and describing it."""
     code = error.response.get("Error", {}).get("Code", "")
     message = error.response.get("Error", {}).get("Message", "")
@@ -113,7 +118,7 @@ def endpoints(sagemaker, scope: Scope) -> list[Leftover]:
         try:
             config = sagemaker.describe_endpoint(EndpointName=name)["EndpointConfigName"]
         except ClientError as error:
-            if _gone(error):
+            if gone(error):
                 continue
             raise
         cost, instances = _variant_cost(sagemaker, config)
@@ -143,7 +148,7 @@ def notebook_instances(sagemaker, scope: Scope) -> list[Leftover]:
         try:
             volume_gb = sagemaker.describe_notebook_instance(NotebookInstanceName=name).get("VolumeSizeInGB", 5)
         except ClientError as error:
-            if _gone(error):
+            if gone(error):
                 continue
             raise
         storage = storage_hourly_usd("sagemaker_ml_storage", volume_gb * 1e9)
@@ -173,7 +178,7 @@ def running_jobs(sagemaker, scope: Scope) -> list[Leftover]:
             try:
                 job = getattr(sagemaker, describe)(**{name_key: name})
             except ClientError as error:
-                if _gone(error):
+                if gone(error):
                     continue
                 raise
             resources = job.get("ResourceConfig") or job.get("TransformResources") or {}
@@ -195,7 +200,7 @@ def buckets(s3, scope: Scope) -> list[Leftover]:
                 for obj in page.get("Contents", []):
                     count, size = count + 1, size + obj.get("Size", 0)
         except ClientError as error:
-            if _gone(error):
+            if gone(error):
                 continue
             raise
         state = f"{count} objects, {size / 1e6:.1f} MB" if count else "empty"
@@ -212,7 +217,7 @@ def log_streams(logs, scope: Scope) -> list[Leftover]:
         try:
             streams = _all(logs, "describe_log_streams", "logStreams", logGroupName=name)
         except ClientError as error:
-            if _gone(error):
+            if gone(error):
                 continue
             raise
         for stream in streams:
@@ -226,11 +231,27 @@ def log_streams(logs, scope: Scope) -> list[Leftover]:
     return found
 
 
-def inventory(clients, scope: Scope) -> list[Leftover]:
-    """Everything of the learner's still there, in the order it is safest to delete."""
+def inventory(clients, scope: Scope, region: str | None = None, include_buckets: bool = True) -> list[Leftover]:
+    """Everything of the learner's still there, in the order it is safest to delete.
+
+    With a region, each command names it (`--region`), so it works whatever the learner's
+    default region is. Buckets are global: list them once when looking across regions.
+    """
     sm = clients.sagemaker
-    return (endpoints(sm, scope) + endpoint_configs(sm, scope) + models(sm, scope) + running_jobs(sm, scope)
-            + notebook_instances(sm, scope) + buckets(clients.s3, scope) + log_streams(clients.logs, scope))
+    found = (endpoints(sm, scope) + endpoint_configs(sm, scope) + models(sm, scope) + running_jobs(sm, scope)
+             + notebook_instances(sm, scope) + (buckets(clients.s3, scope) if include_buckets else [])
+             + log_streams(clients.logs, scope))
+    if not region:
+        return found
+    return [replace(item, region=region, commands=tuple(_with_region(c, region) for c in item.commands))
+            for item in found]
+
+
+def _with_region(command: str, region: str) -> str:
+    """`aws <service> [wait] <operation> ...` with `--region` after the operation (S3 finds its buckets itself)."""
+    if command.startswith("aws s3 "):
+        return command
+    return re.sub(r"^(aws [a-z0-9-]+ (?:wait )?[a-z0-9-]+)", rf"\1 --region {region}", command)
 
 
 def hourly_total(leftovers: list[Leftover]) -> float:

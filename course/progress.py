@@ -154,8 +154,9 @@ class Store:
                     row.name, row.account_id, row.region, row.updated = name, account_id, region, _now()
                 return row
         except (SQLAlchemyError, OSError) as exc:
-            raise InfrastructureError(f"{learner} could not be registered in {self.url} ({type(exc).__name__}).",
-                                      "Check that the store is writable and reachable, then run the cell again.") from None
+            raise InfrastructureError(
+                f"{learner} could not be registered in {self.url} ({type(exc).__name__}).",
+                "Check that the store is writable and reachable, then run the cell again.") from None
 
     def registration(self, learner: str) -> Registration | None:
         with Session(self.engine, expire_on_commit=False) as session:

@@ -24,6 +24,9 @@ class AwsBackend:
     def open(self) -> AwsBackend:
         return self
 
+    def running(self) -> AwsBackend:
+        return self
+
     def close(self) -> None:
         pass
 
@@ -33,7 +36,8 @@ class AwsBackend:
     def ensure_alive(self) -> None:
         pass
 
-    def account_for(self, learner: str, region: str) -> LearnerAccount:
+    def account_for(self, learner: str, region: str, need_role: bool = True) -> LearnerAccount:
+        """The caller's identity; `need_role=False` for work that starts no job (e.g. cleanup)."""
         session = boto3.Session(region_name=region)
         try:
             identity = session.client("sts").get_caller_identity()
@@ -43,12 +47,12 @@ class AwsBackend:
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             raise InfrastructureError(f"AWS did not accept the credentials: {exc}.",
                                       "Check them with `aws sts get-caller-identity`.") from None
-        if not self.role_arn:
+        if not self.role_arn and need_role:
             raise BadInput("No SageMaker execution role given for --backend aws.",
                            "Pass --role-arn arn:aws:iam::<account>:role/<role> or set GRADER_ROLE_ARN.")
         frozen = session.get_credentials().get_frozen_credentials()
         return LearnerAccount(
-            learner=learner, account_id=identity["Account"], region=region, role_arn=self.role_arn,
+            learner=learner, account_id=identity["Account"], region=region, role_arn=self.role_arn or "",
             endpoint_url=None,
             credentials={"AccessKeyId": frozen.access_key, "SecretAccessKey": frozen.secret_key,
                          "SessionToken": frozen.token},

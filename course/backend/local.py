@@ -59,12 +59,20 @@ class LocalBackend:
 
     # -------------------------------------------------------------- lifecycle
     def open(self) -> LocalBackend:
+        if self.running() is None:
+            self.endpoint_url = self._spawn()
+        return self
+
+    def running(self) -> LocalBackend | None:
+        """This backend attached to the server that runs now (`grader.py backend`, a lab), or None.
+
+        Never starts one: a new server would be empty, so there would be nothing to look at.
+        """
         url = read_state(self.state_file)
         if url and answers(url):
             self.endpoint_url = url
             return self
-        self.endpoint_url = self._spawn()
-        return self
+        return None
 
     def _spawn(self) -> str:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "MOTO_ACCOUNT_ID"}
@@ -115,7 +123,7 @@ class LocalBackend:
             )
 
     # -------------------------------------------------------------- learners
-    def account_for(self, learner: str, region: str) -> LearnerAccount:
+    def account_for(self, learner: str, region: str, need_role: bool = True) -> LearnerAccount:
         """The learner's emulated account with its execution role, assumed through STS."""
         account_id = learners.emulated_account_id(learner)
         iam = boto3.client("iam", endpoint_url=self.endpoint_url, region_name=region, config=_QUICK, **_ADMIN)
