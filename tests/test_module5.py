@@ -1,0 +1,340 @@
+"""module5 (extra credit): shell scripts with the aws CLI, learner copies of them, and real grading.
+
+Fast tests: the scripts' learner copies keep the blanks and stop with the exercise's name,
+assets are staged into the run folder, every check carries an exercise of the notebook and
+fails on some mutant. Slow tests grade for real through the CLI, on the shared embedded backend:
+module5 needs module2 first; after it, the reference solution scores full marks reusing
+module2's data; the untouched learner copy fails with hints; each mutant (notebook and scripts
+with work left undone) fails exactly the checks it breaks.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+from helpers import MODULE2, ROOT, run_grader
+from notebook_mutants import write_mutant
+
+from course import catalog, workspace
+from course.regions import xgboost_image
+
+MODULE = catalog.get("module5")
+SOURCE_DIR = MODULE.source_notebook.parent
+CHECKS_FILE = ROOT / "checks" / "test_module5_extra_credit.py"
+BASH = shutil.which("bash")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """The reference solution with some work undone: in the notebook and/or in its scripts.
+
+    The mutations of one mutant break independent checks (one mutation per check), so that the
+    slow suite grades few notebooks; `fails` is exactly what must fail.
+    """
+    name: str
+    fails: frozenset[str]
+    notebook: tuple[tuple[str, str], ...] = ()
+    scripts: dict = field(default_factory=dict)  # script name -> ((old, new), ...)
+    region: str = "us-east-1"
+
+
+SDK_TRAINING = '''training_job_name = f"videogames-xgboost-{learner}-from-python"
+channels = [{"ChannelName": name, "ContentType": "libsvm",
+             "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3DataDistributionType": "FullyReplicated",
+                                             "S3Uri": f"s3://{bucket}/{data_prefix}/{name}"}}}
+            for name in ("train", "validation")]
+sm.create_training_job(
+    TrainingJobName=training_job_name, RoleArn=role,
+    AlgorithmSpecification={"TrainingImage": "%s", "TrainingInputMode": "File"},
+    ResourceConfig={"InstanceCount": 1, "InstanceType": "ml.c4.2xlarge", "VolumeSizeInGB": 10},
+    InputDataConfig=channels, OutputDataConfig={"S3OutputPath": f"s3://{bucket}/{prefix}/output"},
+    HyperParameters={"max_depth": "3", "eta": "0.1", "eval_metric": "auc", "scale_pos_weight": "2.0",
+                     "subsample": "0.5", "objective": "binary:logistic", "num_round": "100"},
+    StoppingCondition={"MaxRuntimeInSeconds": 1800})
+sm.get_waiter("training_job_completed_or_stopped").wait(TrainingJobName=training_job_name)
+''' % xgboost_image("us-east-1", "1")
+
+SDK_DEPLOY = '''described = sm.describe_training_job(TrainingJobName=training_job_name)
+sm.create_model(ModelName=endpoint_name, ExecutionRoleArn=role,
+                PrimaryContainer={"Image": described["AlgorithmSpecification"]["TrainingImage"],
+                                  "ModelDataUrl": described["ModelArtifacts"]["S3ModelArtifacts"]})
+sm.create_endpoint_config(EndpointConfigName=endpoint_name, ProductionVariants=[{
+    "VariantName": "AllTraffic", "ModelName": endpoint_name, "InitialInstanceCount": 1,
+    "InstanceType": "ml.m4.xlarge", "InitialVariantWeight": 1.0}])
+sm.create_endpoint(EndpointName=endpoint_name, EndpointConfigName=endpoint_name)
+sm.get_waiter("endpoint_in_service").wait(EndpointName=endpoint_name)
+outputs = {"endpoint_name": endpoint_name}
+'''
+
+MUTANTS = [
+    # The job, the model, its configuration and the endpoint made from Python: the same resources.
+    Mutant("python-not-cli",
+           frozenset({"test_training_job_created_by_the_aws_cli", "test_deployed_with_the_aws_cli"}),
+           notebook=(('outputs = run_script("videogames.sh")\ntraining_job_name = outputs["training_job_name"]\n',
+                      SDK_TRAINING),
+                     ('outputs = run_script("deploy.sh", training_job_name)\n', SDK_DEPLOY))),
+    # The learner works in eu-west-1 but pasted the us-east-1 image of the example.
+    Mutant("us-east-1-image-in-eu-west-1",
+           frozenset({"test_training_image_is_builtin_xgboost_of_your_region"}),
+           scripts={"videogames.sh": ((xgboost_image("eu-west-1", "1"), xgboost_image("us-east-1", "1")),)},
+           region="eu-west-1"),
+    Mutant("settings-and-reporting",
+           frozenset({"test_training_job_has_module2_hyperparameters_and_resources",
+                      "test_training_channels_are_module2_data",
+                      "test_test_set_predicted_by_your_endpoint_in_batches_of_100",
+                      "test_reported_error_rate_is_what_the_endpoint_predicted",
+                      "test_no_endpoint_config_or_model_left"}),
+           scripts={"videogames.sh": (
+               ("--hyper-parameters max_depth=3,", "--hyper-parameters max_depth=4,"),  # hyperparameters
+               ("$(channel validation)]", "$(channel validation | sed 's#/validation\"#/train\"#')]"),  # data
+           )},
+           notebook=(("def predict_in_batches(lines, batch_size=100):",  # one call for the whole test set
+                      "def predict_in_batches(lines, batch_size=2000):"),
+                     ("error_rate = float((predictions != labels).mean())", "error_rate = 0.01"),
+                     ("sm.delete_endpoint_config(EndpointConfigName=endpoint_name)\n"
+                      "sm.delete_model(ModelName=endpoint_name)\n", ""))),
+    Mutant("weak-model-big-endpoint-left-running",
+           frozenset({"test_training_completed_with_validation_auc_at_least_0_80",
+                      "test_training_job_has_module2_hyperparameters_and_resources",
+                      "test_endpoint_serves_the_model_trained_by_this_job",
+                      "test_no_endpoint_left_running", "test_no_endpoint_config_or_model_left"}),
+           scripts={"videogames.sh": (("max_depth=3,eta=0.1,", "max_depth=1,eta=0.01,"),
+                                      ("num_round=100", "num_round=2")),
+                    "deploy.sh": (("InstanceType=ml.m4.xlarge", "InstanceType=ml.m4.2xlarge"),)},
+           notebook=(("sm.delete_endpoint(EndpointName=endpoint_name)\n"
+                      "sm.delete_endpoint_config(EndpointConfigName=endpoint_name)\n"
+                      "sm.delete_model(ModelName=endpoint_name)\n", "pass\n"),)),
+]
+
+
+def write_module5_mutant(mutant: Mutant, folder: Path) -> Path:
+    """The mutant notebook with its scripts beside it, where the grader stages them from."""
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = write_mutant(MODULE.source_notebook, folder / "module5_extra_credit.ipynb", mutant.notebook)
+    for asset in MODULE.assets:
+        name = Path(asset).name
+        text = (SOURCE_DIR / name).read_text()
+        for old, new in mutant.scripts.get(name, ()):
+            assert old in text, f"mutation target not found in {name}: {old!r}"
+            text = text.replace(old, new)
+        (folder / name).write_text(text)
+    return notebook
+
+
+def check_names() -> set[str]:
+    return {node.name for node in ast.parse(CHECKS_FILE.read_text()).body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+
+
+# ------------------------------------------------------------------ fast: the scripts and their learner copies
+@pytest.fixture
+def dirs(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GRADER_WORKSPACE", str(tmp_path / "workspace"))
+    return tmp_path
+
+
+def _learner_script(name: str) -> str:
+    return workspace.strip_asset((SOURCE_DIR / name).read_text(), name)
+
+
+def test_learner_copy_of_videogames_sh_keeps_the_blanks_only():
+    text = _learner_script("videogames.sh")
+    for solution in ('region="$REGION"', 'bucket="$BUCKET"', "811284229777", "433757028032", "SOLUTION"):
+        assert solution not in text
+    lines = text.splitlines()
+    for blank in ("region=", "arn_role=", "bucket=", "training_image="):
+        assert any(line.startswith(blank + " ") for line in lines), blank
+    assert "# YOUR CODE HERE (exercise 'values')" in text
+    assert "aws sagemaker create-training-job" in text  # the workshop's call stays for the learner to read
+
+
+def test_learner_copy_of_deploy_sh_stops_naming_the_exercise():
+    text = _learner_script("deploy.sh")
+    assert not [line for line in text.splitlines() if line.lstrip().startswith("aws sagemaker create-")]
+    assert "exercise 'deploy' is not done yet" in text and "\nexit 3\n" in text
+
+
+@pytest.mark.skipif(BASH is None, reason="no bash")
+@pytest.mark.parametrize("name", ["videogames.sh", "deploy.sh"])
+def test_scripts_and_their_learner_copies_are_valid_bash(tmp_path, name):
+    (tmp_path / "learner.sh").write_text(_learner_script(name))
+    for script in (SOURCE_DIR / name, tmp_path / "learner.sh"):
+        done = subprocess.run([BASH, "-n", str(script)], capture_output=True, text=True)
+        assert done.returncode == 0, (script, done.stderr)
+
+
+def _script_env(tmp_path: Path) -> dict:
+    """The variables the notebook gives its scripts, and an `aws` that must never be reached."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    aws = fake_bin / "aws"
+    aws.write_text("#!/bin/sh\necho \"$@\" >> \"$AWS_CALLS\"\necho s3://b/model.tar.gz image:1\n")
+    aws.chmod(0o755)
+    return {"PATH": f"{fake_bin}{os.pathsep}/usr/bin{os.pathsep}/bin", "LEARNER": "ada", "REGION": "us-east-1",
+            "ROLE_ARN": "arn:aws:iam::123456789012:role/r", "BUCKET": "b", "AWS_CALLS": str(tmp_path / "calls")}
+
+
+@pytest.mark.skipif(BASH is None, reason="no bash")
+def test_untouched_videogames_sh_stops_before_any_aws_call(tmp_path):
+    (tmp_path / "videogames.sh").write_text(_learner_script("videogames.sh"))
+    done = subprocess.run([BASH, "videogames.sh"], cwd=tmp_path, env=_script_env(tmp_path), capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 2
+    assert "region is empty" in done.stderr and "exercise 'values'" in done.stderr
+    assert not (tmp_path / "calls").exists()
+
+
+@pytest.mark.skipif(BASH is None, reason="no bash")
+def test_untouched_deploy_sh_stops_before_creating_anything(tmp_path):
+    (tmp_path / "deploy.sh").write_text(_learner_script("deploy.sh"))
+    done = subprocess.run([BASH, "deploy.sh", "job-1"], cwd=tmp_path, env=_script_env(tmp_path),
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 3
+    assert "exercise 'deploy' is not done yet" in done.stderr and "videogames-xgboost-ada" in done.stderr
+    calls = (tmp_path / "calls").read_text().splitlines()
+    assert [c.split()[:2] for c in calls] == [["sagemaker", "describe-training-job"]]
+
+
+def test_videogames_sh_knows_the_xgboost_image_of_every_course_region():
+    text = (SOURCE_DIR / "videogames.sh").read_text()
+    from course.regions import SUPPORTED_REGIONS
+
+    for region in SUPPORTED_REGIONS:
+        assert f"{region}) " in text and xgboost_image(region, "1") in text, region
+
+
+# ------------------------------------------------------------------ fast: assets in the workspace and the run folder
+def test_learner_copy_brings_its_scripts_and_never_overwrites_them(dirs):
+    notebook, created = workspace.ensure_learner_copy(MODULE, "ada")
+    assert created and notebook.parent == dirs / "workspace" / "ada" / "module5"
+    script = notebook.parent / "videogames.sh"
+    assert script.read_text() == _learner_script("videogames.sh")
+    assert os.access(script, os.X_OK) == os.access(SOURCE_DIR / "videogames.sh", os.X_OK)
+    script.write_text("# my own work\n")
+    (notebook.parent / "deploy.sh").unlink()
+    workspace.ensure_learner_copy(MODULE, "ada")
+    assert script.read_text() == "# my own work\n"
+    assert (notebook.parent / "deploy.sh").read_text() == _learner_script("deploy.sh")  # a lost one comes back
+
+
+def test_stage_assets_takes_the_graded_notebooks_own_scripts(dirs):
+    run_dir = dirs / "run"
+    run_dir.mkdir()
+    staged = workspace.stage_assets(MODULE, MODULE.source_notebook, run_dir, "ada")
+    assert [p.name for p in staged] == ["videogames.sh", "deploy.sh"]
+    assert (run_dir / "videogames.sh").read_text() == (SOURCE_DIR / "videogames.sh").read_text()
+    assert not (dirs / "workspace").exists()  # the reference's scripts: no learner copy needed
+
+    elsewhere = dirs / "mine"
+    elsewhere.mkdir()
+    (elsewhere / "videogames.sh").write_text("# beside my notebook\n")
+    workspace.stage_assets(MODULE, elsewhere / "notebook.ipynb", run_dir, "ada")
+    assert (run_dir / "videogames.sh").read_text() == "# beside my notebook\n"
+    # deploy.sh is not beside it: the learner's copy (created, solutions stripped), never the reference
+    assert (run_dir / "deploy.sh").read_text() == _learner_script("deploy.sh")
+    assert (dirs / "workspace" / "ada" / "module5" / "deploy.sh").is_file()
+
+
+def test_strip_asset_refuses_an_unpaired_marker_and_stops_python_assets():
+    with pytest.raises(ValueError, match="without its pair"):
+        workspace.strip_asset("a=1\n### BEGIN SOLUTION\nsecret\n", "x.sh")
+    python = workspace.strip_asset("### BEGIN SOLUTION fit: train it\nmodel.fit()\n### END SOLUTION\n", "train.py")
+    assert "model.fit" not in python
+    with pytest.raises(NotImplementedError, match="Exercise 'fit' is not done yet: train it"):
+        exec(compile(python, "train.py", "exec"), {})
+
+
+# ------------------------------------------------------------------ fast: the checks
+def test_every_check_has_points_a_group_and_an_exercise_of_the_notebook():
+    exercises = {c.metadata["grader"]["exercise"] for c in nbformat.read(MODULE.source_notebook, 4).cells
+                 if c.cell_type == "code" and "exercise" in c.metadata.get("grader", {})}
+    tree = ast.parse(CHECKS_FILE.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            marks = {d.func.attr: d.args[0].value for d in node.decorator_list
+                     if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)}
+            assert marks.get("group") in ("outputs", "resources", "cleanup") and marks.get("points", 0) >= 1, node.name
+            if node.name != "test_notebook_ran_without_error":
+                assert marks.get("exercise") in exercises, (node.name, marks.get("exercise"))
+
+
+def test_every_check_fails_on_some_mutant():
+    """test_notebook_ran_without_error fails on the untouched learner copy (a slow test below)."""
+    covered = set().union(*(m.fails for m in MUTANTS)) | {"test_notebook_ran_without_error"}
+    assert check_names() == covered, f"checks no mutant fails: {check_names() - covered}"
+
+
+# ------------------------------------------------------------------ slow: graded for real
+def _run_dir(home: Path, learner: str) -> Path:
+    return max((home / "runs" / learner / "module5").iterdir())
+
+
+@pytest.mark.slow
+def test_module5_after_module2_scores_full_marks_with_the_cli(shared_home):
+    """Without module2 passed, module5 says to do module2 first; after it, the reference solution,
+    graded as the learner's own notebook, scores full marks on module2's data, trained by the CLI."""
+    refused = run_grader(shared_home, "module5", "--learner", "chain", "--json")
+    assert refused.code == 2, refused.output
+    assert "module2" in refused.verdict["error"] and "python grader.py module2" in refused.verdict["error"]
+
+    module2 = run_grader(shared_home, "module2", "--notebook", MODULE2, "--learner", "chain", "--json")
+    assert module2.code == 0, module2.output
+
+    result = run_grader(shared_home, "module5", "--notebook", MODULE.source_notebook, "--learner", "chain", "--json")
+    assert result.code == 0, result.output
+    verdict = result.verdict
+    assert verdict["passed"] and verdict["score"] == verdict["max_score"] > 0
+    assert {c["group"] for c in verdict["checks"]} == {"outputs", "resources", "cleanup"}
+    run_dir = _run_dir(shared_home, "chain")
+    recorded = json.loads((run_dir / "recorded.json").read_text())
+    assert recorded["data_reused"] == {"train": True, "validation": True}, "module2's upload is reused"
+    for name in ("videogames.sh", "deploy.sh"):
+        assert (run_dir / name).read_text() == (SOURCE_DIR / name).read_text()
+    ledger = [json.loads(line) for line in (run_dir / "ledger.jsonl").read_text().splitlines()]
+    agents = {(e["operation"], e["agent"]) for e in ledger}
+    assert {("CreateTrainingJob", "cli"), ("CreateModel", "cli"), ("CreateEndpointConfig", "cli"),
+            ("CreateEndpoint", "cli"), ("InvokeEndpoint", "sdk"), ("DeleteEndpoint", "sdk")} <= agents
+    assert not any(e["operation"] == "PutObject" for e in ledger), "module2's data was not uploaded again"
+
+
+@pytest.mark.slow
+def test_untouched_learner_copy_fails_with_hints(shared_home):
+    result = run_grader(shared_home, "module5", "--learner", "fresh5", "--skip-prerequisites", "--json")
+    assert result.code == 1, result.output
+    assert "Created your working copy" in result.stderr
+    folder = shared_home / "workspace" / "fresh5" / "module5"
+    assert sorted(p.name for p in folder.iterdir()) == ["deploy.sh", "module5_extra_credit.ipynb", "videogames.sh"]
+    verdict = result.verdict
+    assert verdict["score"] == 0 and result.failed() == check_names()
+    ran = result.check("test_notebook_ran_without_error")["hint"]
+    assert "exercise 'values'" in ran and "videogames.sh" in ran and "region is empty" in ran
+    for check in verdict["checks"]:
+        assert check["hint"] and "could not look at your work" not in check["hint"], check
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
+def test_mutant_fails_exactly_the_checks_it_breaks(shared_home, tmp_path, mutant):
+    notebook = write_module5_mutant(mutant, tmp_path / mutant.name)
+    learner = f"m5-{mutant.name}"[:20].rstrip("-")
+    result = run_grader(shared_home, "module5", "--notebook", notebook, "--learner", learner, "--region",
+                        mutant.region, "--skip-prerequisites", "--json")
+    assert result.code == 1, result.output
+    assert result.failed() == set(mutant.fails), result.stdout
+    for name in mutant.fails:
+        hint = result.check(name)["hint"]
+        assert hint and "could not look at your work" not in hint, (name, hint)
+    if mutant.name == "us-east-1-image-in-eu-west-1":
+        hint = result.check("test_training_image_is_builtin_xgboost_of_your_region")["hint"]
+        assert xgboost_image("eu-west-1", "1") in hint and "us-east-1" in hint and "videogames.sh" in hint
+    if mutant.name == "python-not-cli":
+        hint = result.check("test_training_job_created_by_the_aws_cli")["hint"]
+        assert "from-python" in hint and "videogames.sh" in hint
