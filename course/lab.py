@@ -4,7 +4,9 @@ The lab's kernelspec is named `python3` (the name every course notebook asks for
 papermill uses when grading), so each notebook opened in the lab gets it. Its argv starts
 `course.kernel.launch`, which at every kernel start resolves the running embedded backend and
 the learner's emulated account and builds the environment with course.kernel.kernel_environment:
-no credential is ever written to disk. The lab runs the embedded backend under it (or reuses
+no credential is ever written to disk. The progress store the grader uses reaches the kernels
+through JupyterLab's environment (GRADER_STORE), never through a file: a PostgreSQL URL may
+carry a password. The lab runs the embedded backend under it (or reuses
 a `python grader.py backend` that already runs), so graders in another terminal reuse the same
 backend and see what the learner created interactively.
 """
@@ -37,6 +39,20 @@ START_TIMEOUT_S = 60
 
 
 # ------------------------------------------------------------------ places
+def store_url(value: str | None = None) -> str:
+    """The progress store's URL as the grader resolves it (--store, GRADER_STORE, the default), with a
+    relative SQLite path made absolute: kernels run in the notebook's folder, not where the lab started."""
+    from .progress import default_url
+
+    url = value or default_url()
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        path, sep, query = url[len(prefix):].partition("?")
+        if path and path != ":memory:":
+            url = f"{prefix}{Path(path).resolve()}{sep}{query}"
+    return url
+
+
 def lab_dir(learner: str) -> Path:
     """The lab's own files for one learner: kernelspec, Jupyter runtime files, log, state."""
     return workspace.home() / "lab" / learner
@@ -75,7 +91,7 @@ def write_kernelspec(learner: str, region: str) -> Path:
                                                          if os.environ.get("PYTHONPATH") else []))
     spec = {
         "argv": [sys.executable, "-m", "course.kernel.launch", "--learner", learner, "--region", region,
-                 "--home", str(workspace.home()), "--workspace", str(workspace.workspace_root()),
+                 "--home", str(workspace.home().resolve()), "--workspace", str(workspace.workspace_root().resolve()),
                  "-f", "{connection_file}"],
         "display_name": f"Python 3 (course: {learner})",
         "language": "python",
@@ -127,10 +143,11 @@ def attach_backend() -> local.LocalBackend | None:
 
 
 def kernel_environment_for(learner: str, region: str, notebook: str | None = None,
-                           base: dict | None = None) -> tuple[dict[str, str], Path]:
+                           base: dict | None = None, store: str | None = None) -> tuple[dict[str, str], Path]:
     """The environment of an interactive kernel: the grading kernel's, for this learner, on the running backend.
 
-    Returns (environment, interactive run folder).
+    store: the progress store's URL (default: GRADER_STORE of base, as JupyterLab passes it, else the
+    grader's default). Returns (environment, interactive run folder).
     """
     from .kernel import kernel_environment
 
@@ -142,7 +159,8 @@ def kernel_environment_for(learner: str, region: str, notebook: str | None = Non
     account = backend.account_for(learner, region)
     module = module_of_notebook(notebook, learner)
     run_dir = interactive_run_dir(learner, module.id if module else "lab")
-    env = kernel_environment(run_dir, account, base)
+    base = dict(os.environ if base is None else base)
+    env = kernel_environment(run_dir, account, base, store_url=store_url(store or base.get("GRADER_STORE")))
     env["GRADER_LAB_PARAMETERS"] = json.dumps(grading_parameters(account, module))
     return env, run_dir
 
@@ -154,18 +172,28 @@ def kernel_command(connection_file: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ environment to export
-def export_lines(account: LearnerAccount, run_dir: Path, inherited: dict | None = None) -> list[str]:
-    """Shell lines that give a learner's own Jupyter the grading kernel's environment."""
+def export_lines(account: LearnerAccount, run_dir: Path, inherited: dict | None = None,
+                 module: Module | None = None, store: str | None = None) -> list[str]:
+    """Shell lines that give a learner's own Jupyter the grading kernel's environment.
+
+    The grader's parameters go into GRADER_LAB_PARAMETERS; `%load_ext course.kernel.lab_parameters`
+    in the notebook sets them after its parameters cell, as the lab's kernel does by itself.
+    """
     from .kernel import SITE_DIR, kernel_environment
 
     inherited = dict(os.environ if inherited is None else inherited)
-    env = kernel_environment(run_dir, account, base={})
+    env = kernel_environment(run_dir, account, base={}, store_url=store_url(store))
+    env["GRADER_LAB_PARAMETERS"] = json.dumps(grading_parameters(account, module))
     lines = [f"# {account.learner}'s emulated account {account.account_id} on the embedded backend at "
              f"{account.endpoint_url}, with",
              f"# the kernel-side fixes and the ledger as when grading (interactive files in {run_dir}).",
              "# Load it into the shell that starts your Jupyter, not the one you grade from:",
              '#   eval "$(python grader.py lab --env)"',
-             "# These are the embedded backend's keys for your account: never paste them into a notebook."]
+             "# These are the embedded backend's keys for your account: never paste them into a notebook.",
+             "# In a course notebook, run `%load_ext course.kernel.lab_parameters` first: after the parameters",
+             "# cell it sets the grader's values (GRADER_LAB_PARAMETERS), as the lab's kernel does"
+             + ("." if module is not None else
+                "; give the module (lab --env module2) to get its prefix too.")]
     stale = sorted(k for k in inherited if k.startswith("AWS_") and k not in env)  # as a grading kernel drops them
     if stale:
         lines.append("unset " + " ".join(stale))
@@ -188,6 +216,13 @@ def _stop(process: subprocess.Popen | None, timeout: float = 15) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def _state_pid(state: Path) -> int | None:
+    try:
+        return json.loads(state.read_text()).get("pid")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 @dataclass
@@ -216,15 +251,19 @@ class Backend:
                 cwd=PROJECT_ROOT, env=env, stdin=nothing, stdout=log, stderr=log,
                 start_new_session=True)  # Ctrl+C reaches the lab, which stops it after listing what runs
         deadline = time.monotonic() + local.START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            url = local.read_state(state)
-            if url and json.loads(state.read_text()).get("pid") == process.pid and local.answers(url):
-                backend = local.LocalBackend(state)
-                backend.endpoint_url = url
-                return cls(backend, process)
-            if process.poll() is not None:
-                break
-            time.sleep(0.1)
+        try:
+            while time.monotonic() < deadline:
+                url = local.read_state(state)
+                if url and _state_pid(state) == process.pid and local.answers(url):
+                    backend = local.LocalBackend(state)
+                    backend.endpoint_url = url
+                    return cls(backend, process)
+                if process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        except BaseException:  # Ctrl+C while it starts: it runs in its own session, so stop it here
+            _stop(process)
+            raise
         _stop(process)
         tail = log_path.read_text(errors="replace").strip().splitlines()[-1:]
         raise InfrastructureError(
@@ -286,8 +325,11 @@ def running_lab(learner: str) -> dict | None:
     return info
 
 
-def start_jupyterlab(learner: str, region: str, port: int = 0) -> JupyterLab:
-    """JupyterLab, headless on loopback, on the learner's folder, with the grading kernel."""
+def start_jupyterlab(learner: str, region: str, port: int = 0, store: str | None = None) -> JupyterLab:
+    """JupyterLab, headless on loopback, on the learner's folder, with the grading kernel.
+
+    store: the progress store's URL; its kernels inherit it from JupyterLab's environment.
+    """
     root = learner_root(learner)
     root.mkdir(parents=True, exist_ok=True)
     home = lab_dir(learner)
@@ -300,6 +342,7 @@ def start_jupyterlab(learner: str, region: str, port: int = 0) -> JupyterLab:
     env["JUPYTER_PATH"] = os.pathsep.join([str(write_kernelspec(learner, region))]
                                           + ([env["JUPYTER_PATH"]] if env.get("JUPYTER_PATH") else []))
     env["JUPYTER_RUNTIME_DIR"] = str(runtime)
+    env["GRADER_STORE"] = store_url(store)
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
                f"--LabApp.workspaces_dir={home / 'workspaces'}", "--ServerApp.answer_yes=True"]
@@ -312,22 +355,26 @@ def start_jupyterlab(learner: str, region: str, port: int = 0) -> JupyterLab:
     info_file = runtime / f"jpserver-{process.pid}.json"
     deadline = time.monotonic() + START_TIMEOUT_S
     lab = None
-    while time.monotonic() < deadline and process.poll() is None:
-        if lab is None and info_file.exists():
-            try:
-                info = json.loads(info_file.read_text())
-                lab = JupyterLab(process, info["url"].rstrip("/") + "/", token, root, log_path,
-                                 home / "lab.json")
-            except (OSError, ValueError, KeyError):
-                pass
-        if lab is not None:
-            try:
-                lab.api("api/status", timeout=2)
-                lab.state.write_text(json.dumps({"pid": process.pid, "url": lab.url, "learner": learner}))
-                return lab
-            except (OSError, urllib.error.URLError, ValueError):
-                pass
-        time.sleep(0.2)
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if lab is None and info_file.exists():
+                try:
+                    info = json.loads(info_file.read_text())
+                    lab = JupyterLab(process, info["url"].rstrip("/") + "/", token, root, log_path,
+                                     home / "lab.json")
+                except (OSError, ValueError, KeyError):
+                    pass
+            if lab is not None:
+                try:
+                    lab.api("api/status", timeout=2)
+                    lab.state.write_text(json.dumps({"pid": process.pid, "url": lab.url, "learner": learner}))
+                    return lab
+                except (OSError, urllib.error.URLError, ValueError):
+                    pass
+            time.sleep(0.2)
+    except BaseException:  # Ctrl+C while it starts: it runs in its own session, so stop it here
+        _stop(process)
+        raise
     _stop(process)
     tail = [line for line in log_path.read_text(errors="replace").splitlines() if line.strip()][-1:]
     cause = tail[-1][:200].rstrip(".") if tail else "no answer in time"

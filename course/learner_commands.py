@@ -71,18 +71,35 @@ def exercises_left(path: Path) -> tuple[list[str], int]:
     return left, len(exercises)
 
 
-def ensure_copy(module: catalog.Module, learner: str, reset: bool = False) -> tuple[Path, bool, Path | None]:
-    """The learner's working copy: (path, created, where the old copy was kept on --reset)."""
+def _keep(path: Path, stamp: str) -> Path:
+    """Rename path out of the way, to NAME.STAMP.SUFFIX (never over an existing file); the new name."""
+    kept, n = path.with_name(f"{path.stem}.{stamp}{path.suffix}"), 1
+    while kept.exists():
+        kept, n = path.with_name(f"{path.stem}.{stamp}-{n}{path.suffix}"), n + 1
+    path.rename(kept)
+    return kept
+
+
+def ensure_copy(module: catalog.Module, learner: str, reset: bool = False) -> tuple[Path, bool, list[Path]]:
+    """The learner's working copy: (path, created, what --reset kept: the old copy and the old assets).
+
+    The module's assets (its scripts) are part of the copy: --reset starts them again too, keeping
+    the learner's versions beside them; a file the learner never changed is not kept twice.
+    """
     path = workspace.learner_notebook(module, learner)
-    kept = None
+    moved: list[tuple[Path, Path]] = []
     if reset and path.exists():
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-        kept = path.with_name(f"{path.stem}.{stamp}{path.suffix}")
-        n = 1
-        while kept.exists():
-            kept, n = path.with_name(f"{path.stem}.{stamp}-{n}{path.suffix}"), n + 1
-        path.rename(kept)
+        for original in [path] + [workspace.workspace_root() / learner / asset for asset in module.assets]:
+            if original.is_file():
+                moved.append((original, _keep(original, stamp)))
     path, created = workspace.ensure_learner_copy(module, learner)
+    kept = []
+    for fresh, old in moved:
+        if fresh.is_file() and fresh.read_bytes() == old.read_bytes():
+            old.unlink()
+        else:
+            kept.append(old)
     return path, created, kept
 
 
@@ -102,7 +119,7 @@ def start_main(argv: list[str]) -> int:
 
     out = console()
     if kept:
-        out.print(f"Your previous copy is kept as {_shown(kept)}.", soft_wrap=True)
+        out.print(f"Your previous copy is kept as {', '.join(_shown(k) for k in kept)}.", soft_wrap=True)
     if created:
         out.print(Text.assemble(("Created ", "bold"), f"your working copy of {module.id} ({module.title}): ",
                                 (_shown(path), "bold")), soft_wrap=True)
@@ -149,44 +166,56 @@ def lab_main(argv: list[str]) -> int:
                         help="the course region (default us-east-1, or GRADER_REGION)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("GRADER_LAB_PORT", "8888")),
                         help="JupyterLab's port on 127.0.0.1 (default 8888 or the next free one; 0: any free port)")
+    parser.add_argument("--store", help="SQLAlchemy URL of the progress store (or GRADER_STORE); the lab's "
+                                        "kernels get the same one")
     parser.add_argument("--env", action="store_true",
                         help="print the kernel's environment as export lines for your own Jupyter (includes the "
                              "embedded backend's keys for your account) instead of starting JupyterLab")
     args = parser.parse_args(argv)
     learner, region = _learner(args.learner), _region(args.region)
     if args.env:
-        return _print_environment(learner, region)
+        return _print_environment(learner, region, catalog.get(args.module) if args.module else None, args.store)
     module = _available(catalog.get(args.module)) if args.module else None
-    return _run_lab(learner, region, args.port, module)
+    return _run_lab(learner, region, args.port, module, args.store)
 
 
-def _print_environment(learner: str, region: str) -> int:
+def _drop_aws_settings() -> dict[str, str]:
+    """Remove the learner's own AWS settings (AWS_PROFILE, keys ...) from this process; returns the
+    environment as it was. The lab talks only to the embedded backend, with its own keys, and a
+    profile that does not exist here would make every boto3 client fail (ProfileNotFound)."""
+    before = dict(os.environ)
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        del os.environ[key]
+    return before
+
+
+def _print_environment(learner: str, region: str, module: catalog.Module | None, store: str | None) -> int:
     from . import lab
 
+    inherited = _drop_aws_settings()
     backend = lab.attach_backend()
     if backend is None:
         raise BadInput("No embedded backend runs, so there is no environment to export yet.",
                        f"Start `{GRADER} backend` in another terminal (it keeps your resources while it runs), "
                        "then run this again.")
     account = backend.account_for(learner, region)
-    run_dir = lab.interactive_run_dir(learner, "shell")
-    for line in lab.export_lines(account, run_dir):
+    run_dir = lab.interactive_run_dir(learner, module.id if module else "shell")
+    for line in lab.export_lines(account, run_dir, inherited, module=module, store=store):
         print(line)
-    values = lab.grading_parameters(account, None)
-    print("# When grading, the grader sets these in the notebook's parameters cell; set them there to match: "
-          + ", ".join(f"{k} = {v!r}" for k, v in values.items()) + ", prefix = '<module id>'")
     return 0
 
 
 class _Stop(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl+C: stop JupyterLab, say what still runs, stop the backend."""
+    """SIGTERM or SIGHUP (the terminal closed), handled like Ctrl+C: stop JupyterLab, say what still
+    runs, stop the backend. JupyterLab and the backend run in their own sessions, so without this
+    they would outlive a closed terminal."""
 
 
 def _raise_stop(*_):
     raise _Stop()
 
 
-def _run_lab(learner: str, region: str, port: int, module: catalog.Module | None) -> int:
+def _run_lab(learner: str, region: str, port: int, module: catalog.Module | None, store: str | None = None) -> int:
     from . import lab
 
     lab.check_learner_folder(learner)
@@ -194,9 +223,12 @@ def _run_lab(learner: str, region: str, port: int, module: catalog.Module | None
     if already:
         raise BadInput(f"A lab already runs for {learner} at {already.get('url')} (process {already.get('pid')}).",
                        "Use it, or stop it with Ctrl+C in its terminal first.")
+    _drop_aws_settings()
     out, err = console(), console(stderr=True)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_stop)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, _raise_stop)
     backend = jupyter = account = None
     code = 0
     try:
@@ -209,17 +241,21 @@ def _run_lab(learner: str, region: str, port: int, module: catalog.Module | None
             open_path = path.relative_to(lab.learner_root(learner)).as_posix()
             if created:
                 out.print(f"Created your working copy of {module.id}: {_shown(path)}", soft_wrap=True)
-        jupyter = lab.start_jupyterlab(learner, region, port)
+        jupyter = lab.start_jupyterlab(learner, region, port, store)
         _banner(out, jupyter, backend, account, open_path)
         code = _watch(err, jupyter, backend)
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C must not leave the backend behind
+        stops = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+        for number in stops:  # a second Ctrl+C must not leave the backend behind
+            signal.signal(number, signal.SIG_IGN)
         try:
             _shutdown(out, err, jupyter, backend, account)
         finally:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+            for number in stops[1:]:
+                signal.signal(number, signal.SIG_DFL)
     return code
 
 
@@ -261,19 +297,37 @@ def _watch(err, jupyter, backend) -> int:
         time.sleep(0.5)
 
 
+def _say(where, *what, **options) -> None:
+    """Print, unless the terminal is gone (SIGHUP): stopping must go on without it."""
+    try:
+        where.print(*what, soft_wrap=True, **options)
+    except (OSError, ValueError):
+        pass
+
+
 def _shutdown(out, err, jupyter, backend, account) -> None:
+    """Stop JupyterLab (and its kernels), say what still runs in the account, stop a backend we started.
+
+    The processes are stopped whatever happens while listing or printing.
+    """
     from . import lab
 
-    if jupyter is not None:
-        err.print("Stopping JupyterLab and its kernels ...", soft_wrap=True)
-        jupyter.stop()
-    if backend is None:
-        return
-    if jupyter is not None and account is not None and backend.alive():
-        _print_still_running(out, lab.still_running(account), account, backend.started)
-    if backend.started:
-        backend.close()
-        err.print("The embedded backend stopped.", soft_wrap=True)
+    try:
+        if jupyter is not None:
+            _say(err, "Stopping JupyterLab and its kernels ...")
+            jupyter.stop()
+        if backend is not None and jupyter is not None and account is not None and backend.alive():
+            found = lab.still_running(account)
+            try:
+                _print_still_running(out, found, account, backend.started)
+            except (OSError, ValueError):
+                pass
+    finally:
+        if jupyter is not None:
+            jupyter.stop()  # again, if listing failed before it ran; a no-op once stopped
+        if backend is not None and backend.started:
+            backend.close()
+            _say(err, "The embedded backend stopped.")
 
 
 def _print_still_running(out, found, account, backend_started: bool) -> None:

@@ -32,8 +32,9 @@ def _use_home(monkeypatch, home: Path) -> None:
     monkeypatch.setenv("GRADER_WORKSPACE", str(home / "workspace"))
 
 
-def _execute_like_jupyterlab(home: Path, notebook: Path, learner: str) -> list[tuple[str, str]]:
-    """Start the lab's kernel as JupyterLab would and run every code cell in order; (source, text output)."""
+def _execute_like_jupyterlab(home: Path, notebook: Path, learner: str, after: str = "") -> list[tuple[str, str]]:
+    """Start the lab's kernel as JupyterLab would and run every code cell in order, then `after`;
+    (source, text output) of each."""
     from jupyter_client import KernelManager
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -49,8 +50,9 @@ def _execute_like_jupyterlab(home: Path, notebook: Path, learner: str) -> list[t
     try:
         client.start_channels()
         client.wait_for_ready(timeout=60)
-        for index, cell in enumerate(nbformat.read(notebook, as_version=4).cells):
-            if cell.cell_type != "code":
+        cells = nbformat.read(notebook, as_version=4).cells + [nbformat.v4.new_code_cell(after)]
+        for index, cell in enumerate(cells):
+            if cell.cell_type != "code" or not cell.source:
                 continue
             outputs: list[str] = []
 
@@ -80,8 +82,11 @@ def test_cell_by_cell_in_the_lab_kernel_then_grading_gives_the_direct_verdict(sh
     direct_grading = Background(shared_home, "module2", "--notebook", copy, "--learner", "labdirect", "--json")
 
     t0 = time.monotonic()
-    ran = _execute_like_jupyterlab(shared_home, copy, learner)
+    ran = _execute_like_jupyterlab(shared_home, copy, learner,
+                                   after="import os; print('store:', os.environ['GRADER_STORE'], 'cwd:', os.getcwd())")
     interactive_s = time.monotonic() - t0
+    assert ran[-1][1].split() == ["store:", f"sqlite:///{shared_home / 'progress.sqlite'}", "cwd:", str(copy.parent)], (
+        "the lab kernel writes to the grader's store and runs beside the notebook")
 
     from course import lab, learners
 
@@ -135,14 +140,14 @@ def _get(url: str, token: str, method: str = "GET", body: dict | None = None):
         return json.loads(answer.read() or b"null")
 
 
-def _processes_mentioning(text: str) -> list[str]:
-    """The command lines of the processes whose command line mentions text."""
-    found = []
+def _processes_mentioning(text: str) -> dict[int, str]:
+    """{pid: command line} of the processes whose command line mentions text."""
+    found = {}
     for entry in Path("/proc").iterdir():
         try:
             line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             if entry.name.isdigit() and text in line:
-                found.append(line)
+                found[int(entry.name)] = line
         except OSError:
             pass
     return found
@@ -158,7 +163,7 @@ def test_grader_lab_serves_the_workspace_and_stops_cleanly(tmp_path, monkeypatch
     log = tmp_path / "lab.txt"
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, str(ROOT / "grader.py"), "lab", "--learner", learner,
-                                    "--port", "0"], cwd=ROOT, env=grader_env(home), stdout=out,
+                                    "--port", "0"], cwd=ROOT, env=grader_env(home, AWS_PROFILE="own"), stdout=out,
                                    stderr=subprocess.STDOUT)
     try:
         found = _wait_for(lambda: re.search(r"(http://127\.0\.0\.1:\d+/)lab\?token=(\w+)", log.read_text()), 120,
@@ -173,10 +178,17 @@ def test_grader_lab_serves_the_workspace_and_stops_cleanly(tmp_path, monkeypatch
             _get(url + "api/contents", "wrong-token")
 
         kernel = _get(url + "api/kernels", token, "POST", {"name": "python3"})
-        _wait_for(lambda: any("ipykernel_launcher" in line for line in _processes_mentioning(kernel["id"])), 60,
-                  "the course kernel, launched and replaced by ipykernel", process, log)
+        [pid] = _wait_for(lambda: [pid for pid, line in _processes_mentioning(kernel["id"]).items()
+                                   if "ipykernel_launcher" in line], 60,
+                          "the course kernel, launched and replaced by ipykernel", process, log)
+        backend = lab.attach_backend()
+        environ = dict(item.split("=", 1) for item in
+                       Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0") if "=" in item)
+        assert environ["AWS_ENDPOINT_URL"] == backend.endpoint_url and environ["GRADER_KERNEL"] == "1"
+        assert environ["GRADER_STORE"] == f"sqlite:///{home / 'progress.sqlite'}", "the grader's store"
+        assert environ["GRADER_LEARNER"] == learner and "AWS_PROFILE" not in environ
 
-        account = lab.attach_backend().account_for(learner, "us-east-1")
+        account = backend.account_for(learner, "us-east-1")
         account.client("sagemaker").create_notebook_instance(
             NotebookInstanceName=f"smworkshop-{learner}", InstanceType="ml.t3.medium", RoleArn=account.role_arn)
     finally:
@@ -190,3 +202,23 @@ def test_grader_lab_serves_the_workspace_and_stops_cleanly(tmp_path, monkeypatch
     assert not _processes_mentioning(kernel["id"]), "stopping the lab stops its kernels"
     with pytest.raises(OSError):
         _get(url + "api/status", token)
+
+
+def test_lab_env_gives_your_own_jupyter_the_grading_kernels_environment(shared_home, monkeypatch):
+    learner = "ownjupyter"
+    _use_home(monkeypatch, shared_home)
+    exported = run_grader(shared_home, "lab", "--env", "module2", "--learner", learner,
+                          env_extra={"AWS_PROFILE": "someone-elses"})
+    assert exported.code == 0, exported.output
+    assert "unset AWS_PROFILE" in exported.stdout
+    probe = ("import json, os, boto3; from course.kernel.lab_parameters import ENV; "
+             "print(boto3.client('sts').get_caller_identity()['Account'], os.environ['GRADER_STORE'], "
+             "json.loads(os.environ[ENV])['prefix'])")
+    shell = subprocess.run(["bash", "-c", f'eval "$1" && exec {sys.executable} -c "$2"', "-", exported.stdout, probe],
+                           cwd="/", env=grader_env(shared_home, AWS_PROFILE="someone-elses"), capture_output=True,
+                           text=True, timeout=60)
+    from course import learners
+
+    assert shell.returncode == 0, shell.stderr
+    assert shell.stdout.split() == [learners.emulated_account_id(learner),
+                                    f"sqlite:///{shared_home / 'progress.sqlite'}", "module2"]

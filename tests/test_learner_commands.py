@@ -72,6 +72,21 @@ def test_start_creates_the_copy_then_never_overwrites_it(home, capsys):
     assert "NotImplementedError" in nbformat.read(copy, as_version=4).cells[7].source
 
 
+@pytest.mark.skipif(not catalog.get("module5").source_notebook.is_file(), reason="module5 is not written yet")
+def test_reset_starts_the_scripts_again_too_and_keeps_the_learners(home, capsys):
+    module = catalog.get("module5")
+    code, out = cli(capsys, "start", "module5", "--learner", "alice")
+    assert code == 0 and "builds on module2, which you have not passed yet" in out
+    script = home / "workspace" / "alice" / module.assets[0]
+    script.write_text(script.read_text() + "\necho mine\n")
+    code, out = cli(capsys, "start", "module5", "--learner", "alice", "--reset")
+    kept = sorted(p.name for p in script.parent.iterdir() if ".20" in p.name)
+    [name] = kept  # the untouched notebook and the other script are not kept twice
+    assert code == 0 and name.startswith(f"{script.stem}.20") and name.endswith(".sh") and name in out
+    assert "echo mine" not in script.read_text()
+    assert "echo mine" in next(p for p in script.parent.iterdir() if p.name.startswith(script.stem + ".20")).read_text()
+
+
 def test_start_refuses_unknown_modules_and_modules_without_a_notebook_yet(home, capsys, monkeypatch):
     assert cli(capsys, "start", "module42", "--learner", "alice")[0] == 2
     monkeypatch.setitem(catalog.MODULES, "module9", Module("module9", "Future", "module9_future.ipynb", "x.py"))
@@ -175,11 +190,24 @@ def test_kernelspec_shadows_python3_and_holds_no_credentials(home, monkeypatch):
     assert "AWS_" not in text and "secret" not in text.lower()
 
 
+def test_store_url_is_the_graders_with_an_absolute_sqlite_path(home, monkeypatch, tmp_path):
+    assert lab.store_url() == f"sqlite:///{home / 'progress.sqlite'}"
+    assert lab.store_url("sqlite:///rel/p.sqlite?timeout=5") == f"sqlite:///{tmp_path / 'rel' / 'p.sqlite'}?timeout=5"
+    assert lab.store_url("postgresql://u:pw@db/course") == "postgresql://u:pw@db/course"
+    monkeypatch.setenv("GRADER_STORE", "sqlite:////abs/x.sqlite")
+    assert lab.store_url() == "sqlite:////abs/x.sqlite"
+
+
 def test_export_lines_match_the_grading_kernel(home, tmp_path):
     run_dir = tmp_path / "run"
     run_dir.mkdir()
-    lines = lab.export_lines(ACCOUNT, run_dir, inherited={"AWS_PROFILE": "work", "GRADER_HOME": "x", "HOME": "/h"})
+    lines = lab.export_lines(ACCOUNT, run_dir, inherited={"AWS_PROFILE": "work", "GRADER_HOME": "x", "HOME": "/h"},
+                             module=catalog.get("module2"), store="sqlite:///s.sqlite")
     text = "\n".join(lines)
+    assert f"export GRADER_STORE=sqlite:///{tmp_path / 's.sqlite'}" in text
+    [parameters] = [line for line in lines if line.startswith("export GRADER_LAB_PARAMETERS=")]
+    assert json.loads(parameters.split("=", 1)[1].strip("'"))["prefix"] == "module2"
+    assert "%load_ext course.kernel.lab_parameters" in text
     assert "unset AWS_PROFILE" in text and "GRADER_HOME" not in text.split("unset", 1)[1].splitlines()[0]
     assert "export AWS_ENDPOINT_URL=http://127.0.0.1:5000" in text and "export AWS_SESSION_TOKEN=tok" in text
     assert f"export PYTHONPATH={SITE_DIR}:" in text and "${PYTHONPATH:+" in text
