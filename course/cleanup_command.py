@@ -69,7 +69,9 @@ def find(account, learner: str, regions: tuple[str, ...], whole_account: bool):
 
 def _table(found) -> Table:
     table = Table(show_lines=False)
-    for column in ("What", "Name", "Where", "State", "Cost"):
+    for column in ("What", "Name", "Where"):
+        table.add_column(column, no_wrap=True)
+    for column in ("State", "Cost"):
         table.add_column(column, overflow="fold")
     for item in found:
         table.add_row(item.kind, item.name, item.region, item.state, item.cost)

@@ -179,7 +179,7 @@ def _grade_locked(request: GradeRequest, module, notebook: Path, verdict: Verdic
         outcome.notes.append(f"Executed notebook: {run_dir / 'output.ipynb'}")
         if failure:
             outcome.notes.append(failure.describe())
-        verdict.checks = run_checks(module, CheckContext(Run(info), account))
+        verdict.checks = run_checks(module, CheckContext(Run(info), account, request.store_url))
         phases.done("checks")
     finally:
         chosen.close()

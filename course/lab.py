@@ -90,9 +90,7 @@ def write_kernelspec(learner: str, region: str) -> Path:
     python_path = os.pathsep.join([str(PROJECT_ROOT)] + ([os.environ["PYTHONPATH"]]
                                                          if os.environ.get("PYTHONPATH") else []))
     spec = {
-        "argv": [sys.executable, "-m", "course.kernel.launch", "--learner", learner, "--region", region,
-                 "--home", str(workspace.home().resolve()), "--workspace", str(workspace.workspace_root().resolve()),
-                 "-f", "{connection_file}"],
+        "argv": launcher_command(learner, region) + ["-f", "{connection_file}"],
         "display_name": f"Python 3 (course: {learner})",
         "language": "python",
         "env": {"PYTHONPATH": python_path},
@@ -143,7 +141,8 @@ def attach_backend() -> local.LocalBackend | None:
 
 
 def kernel_environment_for(learner: str, region: str, notebook: str | None = None,
-                           base: dict | None = None, store: str | None = None) -> tuple[dict[str, str], Path]:
+                           base: dict | None = None, store: str | None = None,
+                           label: str | None = None) -> tuple[dict[str, str], Path]:
     """The environment of an interactive kernel: the grading kernel's, for this learner, on the running backend.
 
     store: the progress store's URL (default: GRADER_STORE of base, as JupyterLab passes it, else the
@@ -158,11 +157,24 @@ def kernel_environment_for(learner: str, region: str, notebook: str | None = Non
                                   "the kernel.")
     account = backend.account_for(learner, region)
     module = module_of_notebook(notebook, learner)
-    run_dir = interactive_run_dir(learner, module.id if module else "lab")
+    run_dir = interactive_run_dir(learner, label or (module.id if module else "lab"))
     base = dict(os.environ if base is None else base)
     env = kernel_environment(run_dir, account, base, store_url=store_url(store or base.get("GRADER_STORE")))
     env["GRADER_LAB_PARAMETERS"] = json.dumps(grading_parameters(account, module))
     return env, run_dir
+
+
+def launcher_command(learner: str, region: str) -> list[str]:
+    """The launcher's argv up to its mode (`-f CONNECTION_FILE` for a kernel, `--terminal` for a terminal)."""
+    return [sys.executable, "-m", "course.kernel.launch", "--learner", learner, "--region", region,
+            "--home", str(workspace.home().resolve()), "--workspace", str(workspace.workspace_root().resolve())]
+
+
+def terminal_environment(env: dict[str, str]) -> dict[str, str]:
+    """A lab terminal's environment: the kernel's, with this environment's scripts (python, aws) first on PATH."""
+    bin_dir = str(Path(sys.executable).parent)
+    paths = [p for p in env.get("PATH", os.defpath).split(os.pathsep) if p and p != bin_dir]
+    return {**env, "PATH": os.pathsep.join([bin_dir] + paths)}
 
 
 def kernel_command(connection_file: str) -> list[str]:
@@ -343,9 +355,11 @@ def start_jupyterlab(learner: str, region: str, port: int = 0, store: str | None
                                           + ([env["JUPYTER_PATH"]] if env.get("JUPYTER_PATH") else []))
     env["JUPYTER_RUNTIME_DIR"] = str(runtime)
     env["GRADER_STORE"] = store_url(store)
+    terminal = {"shell_command": launcher_command(learner, region) + ["--terminal"]}  # acts as the learner too
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
-               f"--LabApp.workspaces_dir={home / 'workspaces'}", "--ServerApp.answer_yes=True"]
+               f"--LabApp.workspaces_dir={home / 'workspaces'}", "--ServerApp.answer_yes=True",
+               f"--ServerApp.terminado_settings={json.dumps(terminal)}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers: the lab serves loopback only, with a token
     log_path = home / "jupyterlab.log"

@@ -1,6 +1,7 @@
 """What people see: live progress while a notebook runs, and the verdict as a table or JSON."""
 from __future__ import annotations
 
+import os
 import sys
 
 from rich.console import Console
@@ -11,8 +12,14 @@ from rich.text import Text
 GROUP_TITLES = {"outputs": "Outputs", "resources": "Resources", "cleanup": "Cleanup"}
 
 
+PIPED_WIDTH = 160  # logs and pipes: wide enough that tables of names, costs and commands rarely fold
+
+
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    """A terminal's own width; elsewhere (CI logs, pipes) PIPED_WIDTH unless COLUMNS says otherwise."""
+    probe = Console(stderr=stderr)
+    width = None if probe.is_terminal or os.environ.get("COLUMNS") else PIPED_WIDTH
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 class NotebookProgress:

@@ -153,6 +153,14 @@ def _processes_mentioning(text: str) -> dict[int, str]:
     return found
 
 
+def _environ(pid: int) -> dict[str, str]:
+    try:
+        items = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return {}
+    return dict(item.split("=", 1) for item in items if "=" in item)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to see the kernel's process go")
 def test_grader_lab_serves_the_workspace_and_stops_cleanly(tmp_path, monkeypatch):
     home, learner = tmp_path / "home", "labtest"
@@ -182,11 +190,23 @@ def test_grader_lab_serves_the_workspace_and_stops_cleanly(tmp_path, monkeypatch
                                    if "ipykernel_launcher" in line], 60,
                           "the course kernel, launched and replaced by ipykernel", process, log)
         backend = lab.attach_backend()
-        environ = dict(item.split("=", 1) for item in
-                       Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0") if "=" in item)
+        environ = _environ(pid)
         assert environ["AWS_ENDPOINT_URL"] == backend.endpoint_url and environ["GRADER_KERNEL"] == "1"
         assert environ["GRADER_STORE"] == f"sqlite:///{home / 'progress.sqlite'}", "the grader's store"
         assert environ["GRADER_LEARNER"] == learner and "AWS_PROFILE" not in environ
+
+        terminal = _get(url + "api/terminals", token, "POST", {})
+        root = str(home / "workspace" / learner)
+
+        def shells():
+            return [e for e in map(_environ, _processes_mentioning("").keys())
+                    if e.get("JUPYTER_SERVER_ROOT") == root and e.get("GRADER_LEARNER") == learner]
+
+        [shell] = _wait_for(shells, 30, "the lab terminal's shell, acting as the learner", process, log)
+        assert shell["AWS_ENDPOINT_URL"] == backend.endpoint_url and shell["GRADER_KERNEL"] == "1"
+        assert shell["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent), "the course's aws first"
+        assert "AWS_PROFILE" not in shell
+        _get(url + f"api/terminals/{terminal['name']}", token, "DELETE")
 
         account = backend.account_for(learner, "us-east-1")
         account.client("sagemaker").create_notebook_instance(

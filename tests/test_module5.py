@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -305,9 +306,26 @@ def test_module5_after_module2_scores_full_marks_with_the_cli(shared_home):
     assert not any(e["operation"] == "PutObject" for e in ledger), "module2's data was not uploaded again"
 
 
+@pytest.fixture(scope="module")
+def gradings(shared_home, tmp_path_factory):
+    """The untouched learner copy and every mutant, graded two at a time on the shared backend
+    (each learner has its own account there) while the tests below read them in turn."""
+    folder = tmp_path_factory.mktemp("module5-mutants")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {"learner-copy": pool.submit(run_grader, shared_home, "module5", "--learner", "fresh5",
+                                               "--skip-prerequisites", "--json")}
+        for mutant in MUTANTS:
+            notebook = write_module5_mutant(mutant, folder / mutant.name)
+            learner = f"m5-{mutant.name}"[:20].rstrip("-")
+            futures[mutant.name] = pool.submit(run_grader, shared_home, "module5", "--notebook", notebook,
+                                               "--learner", learner, "--region", mutant.region,
+                                               "--skip-prerequisites", "--json")
+        yield futures
+
+
 @pytest.mark.slow
-def test_untouched_learner_copy_fails_with_hints(shared_home):
-    result = run_grader(shared_home, "module5", "--learner", "fresh5", "--skip-prerequisites", "--json")
+def test_untouched_learner_copy_fails_with_hints(shared_home, gradings):
+    result = gradings["learner-copy"].result()
     assert result.code == 1, result.output
     assert "Created your working copy" in result.stderr
     folder = shared_home / "workspace" / "fresh5" / "module5"
@@ -322,11 +340,8 @@ def test_untouched_learner_copy_fails_with_hints(shared_home):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
-def test_mutant_fails_exactly_the_checks_it_breaks(shared_home, tmp_path, mutant):
-    notebook = write_module5_mutant(mutant, tmp_path / mutant.name)
-    learner = f"m5-{mutant.name}"[:20].rstrip("-")
-    result = run_grader(shared_home, "module5", "--notebook", notebook, "--learner", learner, "--region",
-                        mutant.region, "--skip-prerequisites", "--json")
+def test_mutant_fails_exactly_the_checks_it_breaks(gradings, mutant):
+    result = gradings[mutant.name].result()
     assert result.code == 1, result.output
     assert result.failed() == set(mutant.fails), result.stdout
     for name in mutant.fails:
