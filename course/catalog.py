@@ -25,6 +25,7 @@ class Module:
     cell_timeout_s: int = 300
     parameters: dict = field(default_factory=dict)  # values the grader injects beyond the common five
     assets: tuple[str, ...] = ()  # files under notebooks/ the notebook uses (e.g. shell scripts), copied with it
+    inspects_earlier_modules: bool = False  # its checks look at what earlier modules left (module6)
 
     @property
     def source_notebook(self) -> Path:
@@ -74,6 +75,7 @@ MODULES: dict[str, Module] = {  # in course order
             notebook="module6_cleanup.ipynb",
             checks="test_module6_cleanup.py",
             cell_timeout_s=180,
+            inspects_earlier_modules=True,
         ),
     ]
 }

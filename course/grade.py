@@ -179,6 +179,12 @@ def _grade_locked(request: GradeRequest, module, notebook: Path, verdict: Verdic
         outcome.notes.append(f"Executed notebook: {run_dir / 'output.ipynb'}")
         if failure:
             outcome.notes.append(failure.describe())
+        if module.inspects_earlier_modules and getattr(chosen, "process", None) is not None:
+            outcome.notes.append(
+                f"This run started its own embedded backend, so {module.id} looked at an empty account: what "
+                "earlier modules created lived only as long as their own runs. To grade the course's cleanup as "
+                "the workshop does it, keep `python grader.py lab` (or `python grader.py backend`) running while "
+                "you work through the modules.")
         verdict.checks = run_checks(module, CheckContext(Run(info), account, request.store_url))
         phases.done("checks")
     finally:

@@ -170,6 +170,13 @@ def launcher_command(learner: str, region: str) -> list[str]:
             "--home", str(workspace.home().resolve()), "--workspace", str(workspace.workspace_root().resolve())]
 
 
+def terminal_command(learner: str, region: str) -> list[str]:
+    """The launcher in terminal mode, importable from any folder (a terminal gets no kernelspec PYTHONPATH)."""
+    bootstrap = (f"import sys; sys.path.insert(0, {str(PROJECT_ROOT)!r}); "
+                 "from course.kernel.launch import main; sys.exit(main())")
+    return [sys.executable, "-c", bootstrap] + launcher_command(learner, region)[3:] + ["--terminal"]
+
+
 def terminal_environment(env: dict[str, str]) -> dict[str, str]:
     """A lab terminal's environment: the kernel's, with this environment's scripts (python, aws) first on PATH."""
     bin_dir = str(Path(sys.executable).parent)
@@ -355,7 +362,7 @@ def start_jupyterlab(learner: str, region: str, port: int = 0, store: str | None
                                           + ([env["JUPYTER_PATH"]] if env.get("JUPYTER_PATH") else []))
     env["JUPYTER_RUNTIME_DIR"] = str(runtime)
     env["GRADER_STORE"] = store_url(store)
-    terminal = {"shell_command": launcher_command(learner, region) + ["--terminal"]}  # acts as the learner too
+    terminal = {"shell_command": terminal_command(learner, region)}  # acts as the learner too
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
                f"--LabApp.workspaces_dir={home / 'workspaces'}", "--ServerApp.answer_yes=True",

@@ -199,10 +199,10 @@ def test_grader_lab_serves_the_workspace_and_stops_cleanly(tmp_path, monkeypatch
         root = str(home / "workspace" / learner)
 
         def shells():
-            return [e for e in map(_environ, _processes_mentioning("").keys())
+            return [e for e in map(_environ, _processes_mentioning("").keys())  # the shell (and any child of it)
                     if e.get("JUPYTER_SERVER_ROOT") == root and e.get("GRADER_LEARNER") == learner]
 
-        [shell] = _wait_for(shells, 30, "the lab terminal's shell, acting as the learner", process, log)
+        shell = _wait_for(shells, 30, "the lab terminal's shell, acting as the learner", process, log)[0]
         assert shell["AWS_ENDPOINT_URL"] == backend.endpoint_url and shell["GRADER_KERNEL"] == "1"
         assert shell["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent), "the course's aws first"
         assert "AWS_PROFILE" not in shell

@@ -60,7 +60,7 @@ sm.create_training_job(
                      "subsample": "0.5", "objective": "binary:logistic", "num_round": "100"},
     StoppingCondition={"MaxRuntimeInSeconds": 1800})
 sm.get_waiter("training_job_completed_or_stopped").wait(TrainingJobName=training_job_name)
-''' % xgboost_image("us-east-1", "1")
+''' % xgboost_image("us-east-1", "1")  # noqa: UP031 (a notebook cell with braces of its own)
 
 SDK_DEPLOY = '''described = sm.describe_training_job(TrainingJobName=training_job_name)
 sm.create_model(ModelName=endpoint_name, ExecutionRoleArn=role,

@@ -194,6 +194,13 @@ def test_module6_mutant_that_keeps_all_but_endpoints(shared_home, tmp_path):
     _assert_hints_act(result)
 
 
+def test_module6_on_a_backend_of_its_own_says_it_saw_an_empty_account(tmp_path):
+    result = _grade(tmp_path / "home", "module6", "solo", "--reference")  # no backend runs: the grader starts one
+    assert result.code == 0, result.output
+    assert "started its own embedded backend, so module6 looked at an empty account" in result.stderr
+    assert "python grader.py lab" in result.stderr
+
+
 def test_every_check_of_modules_0_1_6_fails_on_some_notebook():
     failing = {
         "test_module0_preliminaries.py": set().union(*(m.fails for m in MODULE0_MUTANTS))

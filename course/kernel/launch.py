@@ -63,7 +63,8 @@ def _terminal(learner: str, region: str) -> int:
               "as the lab's kernels do: aws and python here reach your emulated account.", flush=True)
     except GraderError as error:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        print(f"[grader] No AWS in this terminal: {error.one_line()}", flush=True)
+        print(f"[grader] No AWS in this terminal: {error.cause} Open a new terminal once `python grader.py lab` "
+              "runs.", flush=True)
     env = lab.terminal_environment(env)
     os.execvpe(shell, [shell], env)
     return 0  # not reached
