@@ -4,6 +4,7 @@ Adding a module means adding one entry here, a notebook under notebooks/ and a c
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 CHECKS_DIR = PROJECT_ROOT / "checks"
 WORKSHOP_REPOSITORY = "https://github.com/awslabs/amazon-sagemaker-workshop"  # module1's default code repository
+
+
+def notebooks_dir() -> Path:
+    """The source notebooks: notebooks/, or GRADER_NOTEBOOKS (`grader.py ci --notebooks` on a copy)."""
+    return Path(os.environ.get("GRADER_NOTEBOOKS") or NOTEBOOKS_DIR)
 
 
 @dataclass(frozen=True)
@@ -26,10 +32,13 @@ class Module:
     parameters: dict = field(default_factory=dict)  # values the grader injects beyond the common five
     assets: tuple[str, ...] = ()  # files under notebooks/ the notebook uses (e.g. shell scripts), copied with it
     inspects_earlier_modules: bool = False  # its checks look at what earlier modules left (module6)
+    # What `grader.py ci` grades first in the same account, so that an untouched learner copy has
+    # something to fail on: "module1" (its reference) or "module2:leave-endpoint" (a mutant).
+    ci_before: tuple[str, ...] = ()
 
     @property
     def source_notebook(self) -> Path:
-        return NOTEBOOKS_DIR / self.notebook
+        return notebooks_dir() / self.notebook
 
     @property
     def checks_file(self) -> Path:
@@ -76,6 +85,7 @@ MODULES: dict[str, Module] = {  # in course order
             checks="test_module6_cleanup.py",
             cell_timeout_s=180,
             inspects_earlier_modules=True,
+            ci_before=("module1", "module2:leave-endpoint"),
         ),
     ]
 }

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from .catalog import NOTEBOOKS_DIR, PROJECT_ROOT, Module
+from .catalog import PROJECT_ROOT, Module, notebooks_dir
 from .errors import BadInput
 
 SOLUTION = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$\n?",
@@ -108,7 +108,7 @@ def ensure_learner_assets(module: Module, learner: str) -> list[Path]:
     for asset in module.assets:
         target = learner_asset(learner, asset)
         if not target.exists():
-            source = NOTEBOOKS_DIR / asset
+            source = notebooks_dir() / asset
             text = strip_asset(source.read_text(encoding="utf-8"), target.name)
 
             def write(tmp, text=text, source=source):

@@ -64,7 +64,7 @@ def test_untouched_learner_copy_fails_with_hints(shared_home):
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
 def test_mutant_fails_exactly_the_checks_it_breaks(shared_home, tmp_path, mutant):
-    notebook = write_mutant(MODULE2, tmp_path / f"{mutant.name}.ipynb", mutant.replacements)
+    notebook = write_mutant(MODULE2, tmp_path / f"{mutant.name}.ipynb", mutant.notebook)
     result = run_grader(shared_home, "module2", "--notebook", notebook, "--learner", f"m-{mutant.name}"[:20],
                         "--json")
     assert result.code == 1, result.stdout + result.stderr
@@ -88,12 +88,12 @@ def test_every_check_fails_on_some_mutant():
 
 def test_hints_name_the_fix(shared_home, tmp_path):
     leave = next(m for m in MUTANTS if m.name == "leave-endpoint")
-    notebook = write_mutant(MODULE2, tmp_path / "leave.ipynb", leave.replacements)
+    notebook = write_mutant(MODULE2, tmp_path / "leave.ipynb", leave.notebook)
     result = run_grader(shared_home, "module2", "--notebook", notebook, "--learner", "leaver", "--json")
     hint = result.check("test_no_endpoint_left_running")["hint"]
     assert "delete_endpoint" in hint and "videogames-xgboost-leaver" in hint and "per hour" in hint
     wrong = next(m for m in MUTANTS if m.name == "wrong-objective")
-    notebook = write_mutant(MODULE2, tmp_path / "wrong.ipynb", wrong.replacements)
+    notebook = write_mutant(MODULE2, tmp_path / "wrong.ipynb", wrong.notebook)
     result = run_grader(shared_home, "module2", "--notebook", notebook, "--learner", "wrongobj", "--json")
     hint = result.check("test_training_job_uses_builtin_xgboost_for_binary_classification")["hint"]
     assert "reg:squarederror" in hint and "binary:logistic" in hint
@@ -114,7 +114,7 @@ def test_cell_that_raises_is_a_recorded_failed_attempt_naming_the_cell(shared_ho
 def test_two_learners_at_once_see_only_their_own_resources(shared_home, tmp_path):
     """bob leaves his endpoint running while alice grades: alice's cleanup checks pass, bob's fail."""
     leave = next(m for m in MUTANTS if m.name == "leave-endpoint")
-    bob_notebook = write_mutant(MODULE2, tmp_path / "bob.ipynb", leave.replacements)
+    bob_notebook = write_mutant(MODULE2, tmp_path / "bob.ipynb", leave.notebook)
     alice = Background(shared_home, "module2", "--learner", "alice", "--json", "--reference")
     bob = Background(shared_home, "module2", "--learner", "bob", "--json", "--notebook", bob_notebook)
     results = {"alice": alice.wait(), "bob": bob.wait()}

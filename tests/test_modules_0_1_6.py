@@ -11,8 +11,9 @@ import ast
 
 import pytest
 from helpers import ROOT, run_grader
-from notebook_mutants import Mutant, write_mutant
+from notebook_mutants import write_mutant
 
+from course import mutants
 from course.backend.local import LocalBackend
 from course.progress import Store
 
@@ -24,47 +25,10 @@ MODULE1 = NOTEBOOKS / "module1_notebook_instance.ipynb"
 MODULE2 = NOTEBOOKS / "module2_videogame_sales.ipynb"
 MODULE6 = NOTEBOOKS / "module6_cleanup.ipynb"
 
-MODULE0_MUTANTS = [
-    Mutant("made-up-answers", (
-        ("record(versions=versions)", 'record(versions={**versions, "sagemaker": "3.1.0"})'),
-        ("identity = sts.get_caller_identity()",
-         'identity = {**sts.get_caller_identity(), "Account": "123456789012"}'),
-        ('"eu-west-1", "ap-southeast-2")', '"eu-west-1")'),
-    ), frozenset({"test_environment_meets_the_course_requirements", "test_identity_is_your_own",
-                  "test_region_is_one_the_course_supports", "test_learner_registered_in_the_progress_store"})),
-    Mutant("registers-someone-else", (
-        ("register(learner, full_name,", 'register("someone-else", full_name,'),
-    ), frozenset({"test_learner_registered_in_the_progress_store"})),
-]
-MODULE1_MUTANTS = [
-    Mutant("role-sagemaker-cannot-use", (
-        ('"Principal": {"Service": "sagemaker.amazonaws.com"}', '"Principal": {"Service": "ec2.amazonaws.com"}'),
-    ), frozenset({"test_execution_role_trusts_sagemaker_and_has_full_access"})),
-    Mutant("role-without-policy", (
-        ("iam.attach_role_policy(RoleName=role_name, PolicyArn=SAGEMAKER_FULL_ACCESS)\n", ""),
-    ), frozenset({"test_execution_role_trusts_sagemaker_and_has_full_access"})),
-    Mutant("no-bucket", (
-        ("    s3.create_bucket(Bucket=bucket, **location)", "    pass"),
-    ), frozenset({"test_notebook_ran_without_error", "test_bucket_exists_in_your_region",
-                  "test_notebook_instance_is_in_service", "test_notebook_instance_type_role_and_repository"})),
-    Mutant("small-stopped-instance-without-repository", (
-        ('InstanceType="ml.m5.xlarge"', 'InstanceType="ml.t3.medium"'),
-        ("        DefaultCodeRepository=code_repository))", "    ))"),
-        ('sm.get_waiter("notebook_instance_in_service").wait(NotebookInstanceName=instance_name)\n',
-         'sm.get_waiter("notebook_instance_in_service").wait(NotebookInstanceName=instance_name)\n'
-         "sm.stop_notebook_instance(NotebookInstanceName=instance_name)\n"),
-    ), frozenset({"test_notebook_instance_is_in_service", "test_notebook_instance_type_role_and_repository"})),
-]
-MODULE6_KEEPS_ALL_BUT_ENDPOINTS = Mutant("keeps-all-but-endpoints", (
-    ('    if mine(config["EndpointConfigName"]):', "    if False:"),
-    ('    if mine(model["ModelName"]):', "    if False:"),
-    ("    if not mine(name):\n        continue", "    if True:\n        continue"),
-    ("    if b.name == bucket or mine(b.name):\n        b.object_versions", "    if False:\n        b.object_versions"),
-    ('        if mine(stream["logStreamName"]) or mine(group_name.rsplit("/", 1)[-1]):', "        if False:"),
-), frozenset({"test_no_endpoint_config_or_model_left", "test_notebook_instance_deleted",
-              "test_bucket_emptied_and_deleted", "test_logs_deleted"}))
-MODULE2_LEAVES_ENDPOINT = (("xgb_predictor.delete_model()\n", ""),
-                           ("xgb_predictor.delete_endpoint(delete_endpoint_config=True)", "pass"))
+MODULE0_MUTANTS = mutants.declared("module0")
+MODULE1_MUTANTS = mutants.declared("module1")
+MODULE6_KEEPS_ALL_BUT_ENDPOINTS = mutants.find("module6", "keeps-all-but-endpoints")
+MODULE2_LEAVES_ENDPOINT = mutants.find("module2", "leave-endpoint").notebook
 
 
 def _grade(home, module: str, learner: str, *args):
@@ -105,7 +69,7 @@ def test_module0_learner_copy_fails_each_exercise_with_its_hint(shared_home):
 
 @pytest.mark.parametrize("mutant", MODULE0_MUTANTS, ids=[m.name for m in MODULE0_MUTANTS])
 def test_module0_mutant_fails_exactly_the_checks_it_breaks(shared_home, tmp_path, mutant):
-    notebook = write_mutant(MODULE0, tmp_path / f"{mutant.name}.ipynb", mutant.replacements)
+    notebook = write_mutant(MODULE0, tmp_path / f"{mutant.name}.ipynb", mutant.notebook)
     result = _grade(shared_home, "module0", f"m0-{mutant.name}"[:20].rstrip("-"), "--notebook", notebook)
     assert result.code == 1, result.output
     assert result.failed() == set(mutant.fails), result.stdout
@@ -136,7 +100,7 @@ def test_module1_waits_for_module0_then_passes_and_regrades(shared_home):
 
 @pytest.mark.parametrize("mutant", MODULE1_MUTANTS, ids=[m.name for m in MODULE1_MUTANTS])
 def test_module1_mutant_fails_exactly_the_checks_it_breaks(shared_home, tmp_path, mutant):
-    notebook = write_mutant(MODULE1, tmp_path / f"{mutant.name}.ipynb", mutant.replacements)
+    notebook = write_mutant(MODULE1, tmp_path / f"{mutant.name}.ipynb", mutant.notebook)
     learner = f"m1-{mutant.name}"[:20].rstrip("-")
     result = _grade(shared_home, "module1", learner, "--notebook", notebook, "--skip-prerequisites")
     assert result.code == 1, result.output
@@ -184,7 +148,7 @@ def test_module6_mutant_that_keeps_all_but_endpoints(shared_home, tmp_path):
         "InstanceType": "ml.m5.xlarge"}])
     logs.create_log_group(logGroupName="/aws/sagemaker/TransformJobs")
     logs.create_log_stream(logGroupName="/aws/sagemaker/TransformJobs", logStreamName=f"transform-{learner}/i-1")
-    notebook = write_mutant(MODULE6, tmp_path / "keeps.ipynb", MODULE6_KEEPS_ALL_BUT_ENDPOINTS.replacements)
+    notebook = write_mutant(MODULE6, tmp_path / "keeps.ipynb", MODULE6_KEEPS_ALL_BUT_ENDPOINTS.notebook)
     result = _grade(shared_home, "module6", learner, "--notebook", notebook)
     assert result.code == 1, result.output
     assert result.failed() == set(MODULE6_KEEPS_ALL_BUT_ENDPOINTS.fails), result.stdout
