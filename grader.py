@@ -9,6 +9,7 @@
   python grader.py lab                     the embedded backend and JupyterLab on your workspace
   python grader.py status                  your progress through the course
   python grader.py hint module2 [CHECK]    the hint and workshop step for a failed check
+  python grader.py ci [MODULE ...] [--mutants] [--junit FILE]   the notebook regression (CI)
 
 Exit codes: 0 passed, 1 checks failed, 2 bad input, 3 backend or infrastructure failure.
 """
@@ -117,6 +118,7 @@ LAZY_COMMANDS = {
     "lab": "course.learner_commands:lab_main",
     "status": "course.learner_commands:status_main",
     "hint": "course.learner_commands:hint_main",
+    "ci": "course.ci_command:main",
 }
 
 
