@@ -23,6 +23,7 @@ from pathlib import Path
 from rich.table import Table
 from rich.text import Text
 
+from . import backend as backends
 from . import catalog, junit, regression
 from .errors import EXIT_FAILED, EXIT_INFRASTRUCTURE, EXIT_PASSED, BadInput, GraderError
 from .report import console
@@ -87,7 +88,8 @@ def main(argv: list[str]) -> int:
     try:
         results = regression.run_all(jobs, args.backend, args.role_arn, args.workers,
                                      on_done=lambda r: err.print(_line(r), soft_wrap=True))
-        left = _clean_up(results, args.role_arn) if args.backend == "aws" else []
+        left = _clean_up(results, backends.resolve("aws", home / "unused", args.role_arn)) \
+            if args.backend == "aws" else []
     except KeyboardInterrupt:
         err.print("Interrupted (Ctrl+C): no summary written.")
         return EXIT_INFRASTRUCTURE
@@ -173,14 +175,11 @@ def _print_regressions(out, results, uncovered, left) -> None:
         out.print(Text(f"✘ left on AWS: {item.describe()} ({why})", style="red"), soft_wrap=True)
 
 
-def _clean_up(results, role_arn: str | None) -> list:
-    """AWS: delete what each job's learner left (names carrying the learner id); what could not be."""
-    from . import backend as backends
+def _clean_up(results, chosen) -> list:
+    """AWS: delete what each job's learner left (only names carrying its learner id); what could not be."""
     from . import cleanup_command
-    from .report import console as make_console
 
-    chosen = backends.resolve("aws", Path("unused"), role_arn)
-    quiet = make_console(stderr=True)
+    quiet = console(stderr=True)
     left = []
     for job in dict.fromkeys(r.job for r in results):
         try:

@@ -124,3 +124,29 @@ def test_a_broken_notebook_fails_naming_the_module_and_the_cell(tmp_path):
     root = ET.parse(junit_file).getroot()
     [failure] = root.iter("failure")
     assert "the SDK changed" in failure.get("message") and root.get("failures") == "1"
+
+
+def test_cleanup_after_an_aws_run_deletes_only_names_of_the_runs_learners(shared_home):
+    """On a shared account (as a nightly AWS run has), names decide: the runs' own go, others stay."""
+    from course.backend.local import LocalBackend
+    from course.ci_command import _clean_up
+
+    class SharedAccount:  # every learner in one account, as on AWS
+        def __init__(self, backend):
+            self.backend = backend
+
+        def account_for(self, learner, region, need_role=True):
+            return self.backend.account_for("nightly", region, need_role=need_role)
+
+    chosen = SharedAccount(LocalBackend(shared_home / "backend.json").running())
+    sm = chosen.account_for("x", "us-east-1").session().client(
+        "sagemaker", endpoint_url=chosen.backend.endpoint_url)
+    image = "811284229777.dkr.ecr.us-east-1.amazonaws.com/xgboost:1"
+    role = chosen.account_for("x", "us-east-1").role_arn
+    for name in ("model-ci-module2-1", "model-ci-module2-10", "someone-elses-model"):
+        sm.create_model(ModelName=name, ExecutionRoleArn=role,
+                        PrimaryContainer={"Image": image, "ModelDataUrl": "s3://x/model.tar.gz"})
+    results = [JobResult(Job("module2", LEARNER_COPY, "ci-module2-1"), ok=True)]
+    assert _clean_up(results, chosen) == []
+    assert sorted(m["ModelName"] for m in sm.list_models()["Models"]) == ["model-ci-module2-10",
+                                                                          "someone-elses-model"]
