@@ -13,6 +13,16 @@ import re
 import tarfile
 
 import pytest
+from check_helpers import (
+    assert_completed_with_auc,
+    assert_notebook_ran,
+    channel_rows,
+    configs_and_models_left,
+    contains_run,
+    described,
+    endpoints_left,
+    libsvm_labels,
+)
 
 AUC_FLOOR = 0.80
 SPLIT = {"train": 0.7, "validation": 0.2, "test": 0.1}
@@ -20,35 +30,9 @@ HYPERPARAMETERS = {"max_depth": 3, "eta": 0.1, "subsample": 0.5, "scale_pos_weig
 LEAKING_COLUMNS = ("Name", "Rank", "NA_Sales", "EU_Sales", "JP_Sales", "Other_Sales", "Global_Sales",
                    "Year", "Year_of_Release", "Critic_Count", "User_Count", "Developer")
 LIBSVM_TYPES = {"libsvm", "text/libsvm", "text/x-libsvm"}
-ENDPOINT_HOURLY_USD = {"ml.m5.xlarge": 0.23}
 
 
 # ------------------------------------------------------------------ helpers
-def _libsvm_labels(path):
-    with open(path) as handle:
-        return [float(line.split(None, 1)[0]) for line in handle if line.strip()]
-
-
-def _mine(run, ledger, kind: str, name: str) -> bool:
-    """The learner's resource: their whole account on the embedded backend; on AWS, what this
-    run created or what carries the learner id as a whole word of its name."""
-    return (run.info.backend == "local" or name in ledger.names_created(kind)
-            or f"-{run.learner}-" in f"-{name}-")
-
-
-def _all(client, operation: str, key: str) -> list[dict]:
-    return [item for page in client.get_paginator(operation).paginate() for item in page[key]]
-
-
-def _contains_run(answered: list[float], wanted: list[float], tolerance: float = 1e-5) -> bool:
-    """Whether `wanted` appears, in order and unbroken, among the endpoint's answers."""
-    n = len(wanted)
-    for start in range(len(answered) - n + 1):
-        if all(abs(a - w) <= tolerance for a, w in zip(answered[start:start + n], wanted)):
-            return True
-    return False
-
-
 @pytest.fixture(scope="module")
 def job(run, ledger, aws):
     """The last training job this run created, as DescribeTrainingJob shows it."""
@@ -78,10 +62,7 @@ def lineage(job, ledger):
 @pytest.mark.points(1)
 def test_notebook_ran_without_error(run):
     """The notebook ran from top to bottom without an error."""
-    failure = run.failure
-    assert failure is None, (
-        f"{failure.get('message')} Fix that cell, then run the whole notebook again from the top "
-        "(Kernel > Restart & Run All) before grading.")
+    assert_notebook_ran(run)
 
 
 @pytest.mark.group("outputs")
@@ -128,7 +109,7 @@ def test_reported_error_rate_is_what_the_endpoint_predicted(run, lineage):
         "Your notebook did not report a test error rate. In exercise 'evaluate', compute error_rate "
         "from the endpoint's probabilities (a hit when above 0.5).")
     probabilities = [float(p) for p in recorded["test_probabilities"]]
-    labels = _libsvm_labels(run.file("data/test.libsvm"))
+    labels = libsvm_labels(run.file("data/test.libsvm"))
     assert len(probabilities) == len(labels), (
         f"The endpoint predicted {len(probabilities)} rows but the test set has {len(labels)}. "
         "Predict every line of data/test.libsvm, in batches of 100.")
@@ -146,7 +127,7 @@ def test_reported_error_rate_is_what_the_endpoint_predicted(run, lineage):
     answered = []
     for call in lineage["invocations"]:
         answered += [float(v) for v in re.split(r"[,\s]+", call.response.get("text", "").strip()) if v]
-    assert _contains_run(answered, probabilities), (
+    assert contains_run(answered, probabilities), (
         "The probabilities you used are not what your endpoint answered. Compute the error rate from "
         "xgb_predictor.predict(...)'s answers, unchanged.")
 
@@ -217,11 +198,7 @@ def test_training_channels_come_from_your_bucket(run, job, aws):
             f"The {name} channel declares the content type {channel.get('ContentType')!r}; your files are "
             "libsvm: TrainingInput(..., content_type='libsvm').")
         bucket, prefix = uri[len("s3://"):].split("/", 1)
-        rows = 0
-        for page in aws.s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-            for obj in page.get("Contents", []):
-                body = aws.s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
-                rows += sum(1 for line in body.splitlines() if line.strip())
+        rows = channel_rows(aws.s3, bucket, prefix)
         if name in split:
             assert rows == split[name], (
                 f"The {name} channel holds {rows} rows but your {name}_data has {split[name]}. Upload "
@@ -233,16 +210,8 @@ def test_training_channels_come_from_your_bucket(run, job, aws):
 @pytest.mark.points(3)
 def test_training_completed_with_validation_auc_at_least_0_80(job):
     """The training job completed with a validation AUC of at least 0.80."""
-    status = job["TrainingJobStatus"]
-    assert status == "Completed", (
-        f"Your training job {job['TrainingJobName']} ended {status}: {job.get('FailureReason', 'no reason given')}")
-    metrics = {m["MetricName"]: m["Value"] for m in job.get("FinalMetricDataList", [])}
-    auc = metrics.get("validation:auc")
-    assert auc is not None, ("Your job reported no validation:auc. Train with a 'validation' channel and "
-                             "eval_metric='auc'.")
-    assert auc >= AUC_FLOOR, (
-        f"Your model's validation AUC is {auc:.3f}; it should be at least {AUC_FLOOR:.2f}. Check the "
-        "features (exercise 'prepare') and the workshop's hyperparameters.")
+    assert_completed_with_auc(job, AUC_FLOOR, "eval_metric='auc'",
+                              "Check the features (exercise 'prepare') and the workshop's hyperparameters.")
 
 
 @pytest.mark.group("resources")
@@ -303,24 +272,11 @@ def deployed(ledger):
 @pytest.mark.points(2)
 def test_no_endpoint_left_running(run, ledger, aws, deployed):
     """No endpoint of yours is left running (they bill by the hour)."""
-    left = [e for e in _all(aws.sagemaker, "list_endpoints", "Endpoints")
-            if _mine(run, ledger, "Endpoint", e["EndpointName"])]
-    described = []
-    for endpoint in left:
-        name = endpoint["EndpointName"]
-        try:
-            config = aws.sagemaker.describe_endpoint_config(
-                EndpointConfigName=aws.sagemaker.describe_endpoint(EndpointName=name)["EndpointConfigName"])
-            instance = config["ProductionVariants"][0]["InstanceType"]
-        except Exception:  # noqa: BLE001 - the name and status are enough for the hint
-            instance = "unknown instance type"
-        price = ENDPOINT_HOURLY_USD.get(instance)
-        described.append(f"{name} ({endpoint['EndpointStatus']}, {instance}"
-                         + (f", about ${price:.2f} per hour" if price else "") + ")")
+    left = endpoints_left(run, ledger, aws)
     assert not left, (
-        f"Your endpoint is still running and billing: {'; '.join(described)}. Delete it: "
+        f"Your endpoint is still running and billing by the hour: {described(left)}. Delete it: "
         "xgb_predictor.delete_endpoint(delete_endpoint_config=True), or "
-        f"aws sagemaker delete-endpoint --endpoint-name {left[0]['EndpointName'] if left else ''}.")
+        f"aws sagemaker delete-endpoint --endpoint-name {left[0].name if left else ''}.")
 
 
 @pytest.mark.group("cleanup")
@@ -328,10 +284,7 @@ def test_no_endpoint_left_running(run, ledger, aws, deployed):
 @pytest.mark.points(1)
 def test_no_endpoint_config_or_model_left(run, ledger, aws, deployed):
     """No endpoint configuration or model of yours is left behind."""
-    configs = [c["EndpointConfigName"] for c in _all(aws.sagemaker, "list_endpoint_configs", "EndpointConfigs")
-               if _mine(run, ledger, "EndpointConfig", c["EndpointConfigName"])]
-    models = [m["ModelName"] for m in _all(aws.sagemaker, "list_models", "Models")
-              if _mine(run, ledger, "Model", m["ModelName"])]
+    configs, models = configs_and_models_left(run, ledger, aws)
     assert not configs and not models, (
         f"Left behind: endpoint configurations {configs}, models {models}. Delete the model before the "
         "endpoint (xgb_predictor.delete_model(), then xgb_predictor.delete_endpoint(delete_endpoint_config=True)), "

@@ -13,6 +13,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from check_helpers import (
+    assert_completed_with_auc,
+    channel_rows,
+    configs_and_models_left,
+    contains_run,
+    described,
+    endpoints_left,
+    libsvm_labels,
+)
 
 AUC_FLOOR = 0.80
 BATCH_ROWS = 100
@@ -25,31 +34,6 @@ LIBSVM_TYPES = {"libsvm", "text/libsvm", "text/x-libsvm"}
 
 
 # ------------------------------------------------------------------ helpers
-def _libsvm_labels(path):
-    with open(path) as handle:
-        return [float(line.split(None, 1)[0]) for line in handle if line.strip()]
-
-
-def _mine(run, ledger, kind: str, name: str) -> bool:
-    """The learner's resource: their whole account on the embedded backend; on AWS, what this
-    run created or what carries the learner id as a whole word of its name."""
-    return (run.info.backend == "local" or name in ledger.names_created(kind)
-            or f"-{run.learner}-" in f"-{name}-")
-
-
-def _all(client, operation: str, key: str) -> list[dict]:
-    return [item for page in client.get_paginator(operation).paginate() for item in page[key]]
-
-
-def _contains_run(answered: list[float], wanted: list[float], tolerance: float = 1e-5) -> bool:
-    """Whether `wanted` appears, in order and unbroken, among the endpoint's answers."""
-    n = len(wanted)
-    for start in range(len(answered) - n + 1):
-        if all(abs(a - w) <= tolerance for a, w in zip(answered[start:start + n], wanted)):
-            return True
-    return False
-
-
 def _who(call) -> str:
     return "the aws CLI" if call.agent == CLI else "Python (boto3 or the SageMaker SDK)"
 
@@ -114,7 +98,7 @@ def test_test_set_predicted_by_your_endpoint_in_batches_of_100(run, lineage):
     assert "test_probabilities" in recorded, (
         "Your notebook did not predict the test set. Write predict_in_batches(lines) (exercise 'predict') "
         "with runtime.invoke_endpoint(EndpointName=endpoint_name, ContentType='text/x-libsvm', Body=...).")
-    labels = _libsvm_labels(run.file("data/test.libsvm"))
+    labels = libsvm_labels(run.file("data/test.libsvm"))
     probabilities = recorded["test_probabilities"]
     assert len(probabilities) == len(labels), (
         f"predict_in_batches returned {len(probabilities)} probabilities for the {len(labels)} lines of "
@@ -131,7 +115,7 @@ def test_test_set_predicted_by_your_endpoint_in_batches_of_100(run, lineage):
     answered = []
     for call in calls:
         answered += [float(v) for v in re.split(r"[,\s]+", call.response.get("text", "").strip()) if v]
-    assert _contains_run(answered, [float(p) for p in probabilities]), (
+    assert contains_run(answered, [float(p) for p in probabilities]), (
         "The probabilities predict_in_batches returned are not what your endpoint answered. Return the "
         "values of each response['Body'].read().decode('utf-8'), unchanged and in order.")
 
@@ -146,7 +130,7 @@ def test_reported_error_rate_is_what_the_endpoint_predicted(run):
         "Your notebook did not report a test error rate. Predict the test set (exercise 'predict'), then "
         "compute error_rate from the probabilities, a hit when above 0.5 (exercise 'evaluate').")
     probabilities = [float(p) for p in recorded["test_probabilities"]]
-    labels = _libsvm_labels(run.file("data/test.libsvm"))
+    labels = libsvm_labels(run.file("data/test.libsvm"))
     errors = sum((p > 0.5) != (label > 0.5) for p, label in zip(probabilities, labels))
     expected = errors / len(labels) if labels else float("nan")
     reported = float(recorded["test_error_rate"])
@@ -244,11 +228,7 @@ def test_training_channels_are_module2_data(run, job, aws):
         assert (channel.get("ContentType") or "").split(";")[0] in LIBSVM_TYPES, (
             f"The {name} channel declares the content type {channel.get('ContentType')!r}; module2's files are "
             "libsvm: \"ContentType\": \"libsvm\".")
-        rows = 0
-        for page in aws.s3.get_paginator("list_objects_v2").paginate(Bucket=run.bucket, Prefix=f"{prefix}/{name}"):
-            for obj in page.get("Contents", []):
-                body = aws.s3.get_object(Bucket=run.bucket, Key=obj["Key"])["Body"].read()
-                rows += sum(1 for line in body.splitlines() if line.strip())
+        rows = channel_rows(aws.s3, run.bucket, f"{prefix}/{name}")
         assert name not in split or rows == split[name], (
             f"The {name} channel holds {rows} rows but module2's {name} set has {split.get(name)}. Keep only "
             f"{name}.libsvm under {wanted}/ (run the data cell again to upload it).")
@@ -259,16 +239,9 @@ def test_training_channels_are_module2_data(run, job, aws):
 @pytest.mark.points(3)
 def test_training_completed_with_validation_auc_at_least_0_80(job):
     """The training job completed with a validation AUC of at least 0.80."""
-    status = job["TrainingJobStatus"]
-    assert status == "Completed", (
-        f"Your training job {job['TrainingJobName']} ended {status}: {job.get('FailureReason', 'no reason given')}")
-    metrics = {m["MetricName"]: m["Value"] for m in job.get("FinalMetricDataList", [])}
-    auc = metrics.get("validation:auc")
-    assert auc is not None, ("Your job reported no validation:auc. Train with a 'validation' channel and "
-                             "eval_metric=auc.")
-    assert auc >= AUC_FLOOR, (
-        f"Your model's validation AUC is {auc:.3f}; it should be at least {AUC_FLOOR:.2f}. Train with "
-        "module2's hyperparameters (max_depth=3, eta=0.1, num_round=100, ...) on module2's data.")
+    assert_completed_with_auc(job, AUC_FLOOR, "eval_metric=auc",
+                              "Train with module2's hyperparameters (max_depth=3, eta=0.1, num_round=100, ...) "
+                              "on module2's data.")
 
 
 @pytest.mark.group("resources")
@@ -330,13 +303,11 @@ def deployed(ledger):
 @pytest.mark.points(2)
 def test_no_endpoint_left_running(run, ledger, aws, deployed):
     """No endpoint of yours is left running (they bill by the hour)."""
-    left = [e for e in _all(aws.sagemaker, "list_endpoints", "Endpoints")
-            if _mine(run, ledger, "Endpoint", e["EndpointName"])]
-    described = "; ".join(f"{e['EndpointName']} ({e['EndpointStatus']})" for e in left)
+    left = endpoints_left(run, ledger, aws)
     assert not left, (
-        f"Your endpoint is still running and billing by the hour: {described}. Delete it: "
+        f"Your endpoint is still running and billing by the hour: {described(left)}. Delete it: "
         "sm.delete_endpoint(EndpointName=endpoint_name), or aws sagemaker delete-endpoint --endpoint-name "
-        f"{left[0]['EndpointName'] if left else ''}.")
+        f"{left[0].name if left else ''}.")
 
 
 @pytest.mark.group("cleanup")
@@ -344,10 +315,7 @@ def test_no_endpoint_left_running(run, ledger, aws, deployed):
 @pytest.mark.points(1)
 def test_no_endpoint_config_or_model_left(run, ledger, aws, deployed):
     """No endpoint configuration or model of yours is left behind."""
-    configs = [c["EndpointConfigName"] for c in _all(aws.sagemaker, "list_endpoint_configs", "EndpointConfigs")
-               if _mine(run, ledger, "EndpointConfig", c["EndpointConfigName"])]
-    models = [m["ModelName"] for m in _all(aws.sagemaker, "list_models", "Models")
-              if _mine(run, ledger, "Model", m["ModelName"])]
+    configs, models = configs_and_models_left(run, ledger, aws)
     assert not configs and not models, (
         f"Left behind: endpoint configurations {configs}, models {models}. Delete them after the endpoint: "
         "sm.delete_endpoint_config(EndpointConfigName=endpoint_name) and sm.delete_model(ModelName=endpoint_name), "
