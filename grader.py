@@ -10,6 +10,8 @@
   python grader.py status                  your progress through the course
   python grader.py hint module2 [CHECK]    the hint and workshop step for a failed check
   python grader.py ci [MODULE ...] [--mutants] [--junit FILE]   the notebook regression (CI)
+  python grader.py progress [LEARNER] [--csv | --json]    the class's progress (instructors)
+  python grader.py report --html FILE      the class's progress as one web page
 
 Exit codes: 0 passed, 1 checks failed, 2 bad input, 3 backend or infrastructure failure.
 """
@@ -119,6 +121,8 @@ LAZY_COMMANDS = {
     "status": "course.learner_commands:status_main",
     "hint": "course.learner_commands:hint_main",
     "ci": "course.ci_command:main",
+    "progress": "course.progress_command:main",
+    "report": "course.progress_command:report_main",
 }
 
 

@@ -1,15 +1,33 @@
 """The store of attempts: every grading run, passed, failed or refused, append-only.
 
 SQLAlchemy, so the default SQLite file (GRADER_HOME/progress.sqlite, WAL so several graders
-can write at once) and a class-wide PostgreSQL server (GRADER_STORE=postgresql://...) are the
-same code.
+can write at once) and a class-wide PostgreSQL server (GRADER_STORE=postgresql+psycopg://...)
+are the same code. The schema is Alembic's (course/migrations/): a store is brought to the
+newest revision when it is opened, and attempts and their check results cannot be updated or
+deleted, by the database itself. Each attempt has a uid, so importing the same export twice
+adds nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
+from pathlib import Path
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event, select
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -42,9 +60,14 @@ class Registration(Base):
     updated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+def _uid() -> str:
+    return str(uuid.uuid4())
+
+
 class Attempt(Base):
     __tablename__ = "attempts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=_uid)  # the same attempt in any store
     learner: Mapped[str] = mapped_column(ForeignKey("learners.id"), index=True)
     module: Mapped[str] = mapped_column(String(64), index=True)
     started: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -57,6 +80,7 @@ class Attempt(Base):
     notebook: Mapped[str] = mapped_column(Text, default="")
     notebook_sha256: Mapped[str] = mapped_column(String(64), default="")
     run_dir: Mapped[str] = mapped_column(Text, default="")
+    output_notebook: Mapped[str] = mapped_column(Text, default="")
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     exit_code: Mapped[int] = mapped_column(Integer, default=0)
@@ -106,7 +130,7 @@ class Store:
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            Base.metadata.create_all(self.engine)
+            migrate(self.engine)
         except (SQLAlchemyError, OSError) as exc:
             raise InfrastructureError(f"The progress store at {self.url} cannot be opened: {exc.__class__.__name__}.",
                                       "Check --store / GRADER_STORE and that the database is reachable.") from None
@@ -131,6 +155,7 @@ class Store:
                 status="error" if verdict.error else ("passed" if verdict.passed else "failed"),
                 score=verdict.score, max_score=verdict.max_score, backend=backend, notebook=notebook,
                 notebook_sha256=notebook_sha256, run_dir=run_dir, seconds=verdict.seconds, error=verdict.error,
+                output_notebook=str(Path(run_dir) / "output.ipynb") if run_dir else "",
                 exit_code=verdict.exit_code,
                 checks=[CheckRow(name=c.name, title=c.title, group=c.group, points=c.points, passed=c.passed,
                                  hint=c.hint, details=c.details, exercise=c.exercise) for c in verdict.checks],
@@ -180,6 +205,119 @@ class Store:
             for row in rows:
                 _ = row.checks  # load before the session closes
             return rows
+
+
+EXPORT_FORMAT = "sagemaker-course-grader/attempts"
+ATTEMPT_FIELDS = ("uid", "learner", "module", "started", "finished", "status", "reference", "score", "max_score",
+                  "backend", "notebook", "notebook_sha256", "run_dir", "output_notebook", "seconds", "error",
+                  "exit_code")
+CHECK_FIELDS = ("name", "title", "group", "points", "passed", "hint", "details", "exercise")
+
+
+def export_attempts(store: Store, learner: str | None = None) -> dict:
+    """Attempts with their check results (and registrations) as one JSON-ready document."""
+    attempts = []
+    for row in store.attempts(learner=learner):
+        item = {name: getattr(row, name) for name in ATTEMPT_FIELDS}
+        item["started"], item["finished"] = _iso(row.started), _iso(row.finished)
+        item["checks"] = [{name: getattr(check, name) for name in CHECK_FIELDS} for check in row.checks]
+        attempts.append(item)
+    with Session(store.engine) as session:
+        query = select(Registration)
+        if learner:
+            query = query.where(Registration.learner == learner)
+        registrations = [{"learner": r.learner, "name": r.name, "account_id": r.account_id, "region": r.region,
+                          "registered": _iso(r.registered)} for r in session.scalars(query)]
+    return {"format": EXPORT_FORMAT, "version": 1, "exported": _iso(_now()), "attempts": attempts,
+            "registrations": registrations}
+
+
+def import_attempts(store: Store, document: dict) -> tuple[int, int]:
+    """Add the document's attempts that the store does not have yet (by uid); (added, already there)."""
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise ValueError(f"not an export of this grader (format {EXPORT_FORMAT!r})")
+    added = present = 0
+    with Session(store.engine) as session, session.begin():
+        known = set(session.scalars(select(Attempt.uid).where(
+            Attempt.uid.in_([a["uid"] for a in document.get("attempts", [])]))))
+        learners = set(session.scalars(select(Learner.id)))
+        for item in document.get("attempts", []):
+            if item["uid"] in known:
+                present += 1
+                continue
+            if item["learner"] not in learners:
+                session.add(Learner(id=item["learner"]))
+                session.flush()  # no relationship orders the inserts: the learner goes first
+                learners.add(item["learner"])
+            fields = {name: item.get(name) for name in ATTEMPT_FIELDS if name in item}
+            fields["started"], fields["finished"] = _parse(item["started"]), _parse(item["finished"])
+            session.add(Attempt(**fields, checks=[CheckRow(**{n: c.get(n) for n in CHECK_FIELDS if n in c})
+                                                  for c in item.get("checks", [])]))
+            known.add(item["uid"])
+            added += 1
+        for reg in document.get("registrations", []):
+            if reg["learner"] not in learners:
+                session.add(Learner(id=reg["learner"]))
+                session.flush()
+                learners.add(reg["learner"])
+            if session.get(Registration, reg["learner"]) is None:
+                session.add(Registration(learner=reg["learner"], name=reg["name"], account_id=reg.get("account_id", ""),
+                                         region=reg.get("region", ""), registered=_parse(reg.get("registered"))))
+    return added, present
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+
+
+def _parse(value: str | None) -> dt.datetime:
+    return dt.datetime.fromisoformat(value) if value else _now()
+
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+HEAD = "0002"  # the newest revision under migrations/versions; a test keeps the two in step
+
+
+def schema_revision(engine) -> str | None:
+    """The store's Alembic revision (None: a new store, or one made before migrations)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.scalar(text("SELECT version_num FROM alembic_version"))
+
+
+def migrate(engine) -> None:
+    """Bring the store to HEAD. A store made before migrations (by create_all, at 0001's schema) is
+    stamped 0001 first. Alembic is only imported when there is something to do."""
+    if schema_revision(engine) == HEAD:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    with _migration_lock(engine), engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(7305)"))  # one migrating grader at a time
+        existing = inspect(connection)
+        if not existing.has_table("alembic_version") and existing.has_table("attempts"):
+            command.stamp(config, "0001")
+        command.upgrade(config, "head")
+
+
+def _migration_lock(engine):
+    """Graders opening a new SQLite store at once: one migrates, the others wait and find it done."""
+    from contextlib import nullcontext
+
+    from filelock import FileLock
+
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:":
+        return nullcontext()
+    return FileLock(f"{database}.migrate.lock", timeout=60)
 
 
 def _sqlite_pragmas(connection, _record) -> None:
