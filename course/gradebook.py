@@ -121,7 +121,6 @@ def matrix(store: Store, module: str | None = None, learner: str | None = None) 
     with Session(store.engine) as session:
         names = dict(session.execute(select(Registration.learner, Registration.name)).all())
         for who, mod, count, best, most, ok, last, first_start, first_pass in session.execute(query):
-            first_start, first_pass = _aware(first_start), _aware(first_pass)
             minutes = (first_pass - first_start).total_seconds() / 60 if first_pass and first_start else None
             row = rows.get(who) or rows.setdefault(who, LearnerRow(who, names.get(who, "")))
             row.cells[mod] = Cell(count, best or 0, most or 0, bool(ok), _aware(last), minutes)
@@ -156,7 +155,7 @@ def module_stats(modules: list[str], rows: list[LearnerRow]) -> list[ModuleStats
     for module in modules:
         cells = [row.cells[module] for row in rows if module in row.cells]
         times = [c.minutes_to_pass for c in cells if c.minutes_to_pass is not None]
-        title = catalog.MODULES[module].title if module in catalog.MODULES else module
+        title = catalog.MODULES[module].title if module in catalog.MODULES else ""
         stats.append(ModuleStats(module, title, len(cells), sum(c.passed for c in cells),
                                  sum(c.attempts for c in cells), statistics.median(times) if times else None))
     return stats

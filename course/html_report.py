@@ -45,14 +45,14 @@ class BarChart:
 def charts(progress: ClassProgress) -> list[BarChart]:
     stats = progress.module_stats
     pass_rate = BarChart("chart-pass-rate", "Pass rate per module (learners who passed / learners who tried)", [
-        Bar(f"{s.module} {s.title}", round(100 * s.pass_rate, 1), f"{s.passed}/{s.tried} ({100 * s.pass_rate:.0f}%)",
-            s.module) for s in stats], 100.0, "%")
+        Bar(f"{s.module} {s.title}".strip(), round(100 * s.pass_rate, 1),
+            f"{s.passed}/{s.tried} ({100 * s.pass_rate:.0f}%)", s.module) for s in stats], 100.0, "%")
     failing = BarChart("chart-failing-checks", "Checks failed most (learners whose latest attempt fails it)", [
         Bar(f"{f.module}: {f.title}", f.learners, str(f.learners), f"{f.module}/{f.check}")
         for f in progress.failing_checks], max((f.learners for f in progress.failing_checks), default=0))
     timed = [s for s in stats if s.median_minutes_to_pass is not None]
     time_to_pass = BarChart("chart-time-to-pass", "Median time to pass (first attempt to first pass)", [
-        Bar(f"{s.module} {s.title}", s.median_minutes_to_pass, _duration(s.median_minutes_to_pass), s.module)
+        Bar(f"{s.module} {s.title}".strip(), s.median_minutes_to_pass, _duration(s.median_minutes_to_pass), s.module)
         for s in timed], max((s.median_minutes_to_pass for s in timed), default=0), "min")
     return [pass_rate, failing, time_to_pass]
 

@@ -19,8 +19,6 @@ import secrets
 import shutil
 from pathlib import Path
 
-import nbformat
-
 from .catalog import PROJECT_ROOT, Module, notebooks_dir
 from .errors import BadInput
 
@@ -49,6 +47,7 @@ def _placeholder(cell, indent: str = "") -> str:
 
 def strip_solutions(notebook):
     """The learner's copy: each solution block becomes a placeholder that fails clearly."""
+    import nbformat  # on use: it costs the CLI a second to import
     copy = nbformat.from_dict(notebook)
     for cell in copy.cells:
         if cell.cell_type == "code":
@@ -126,6 +125,7 @@ def ensure_learner_copy(module: Module, learner: str) -> tuple[Path, bool]:
     The module's assets are copied beside it (solutions stripped) when they are not there yet,
     so that the notebook finds them in its folder; a learner's own edits are never overwritten.
     """
+    import nbformat  # on use: it costs the CLI a second to import
     path = learner_notebook(module, learner)
     ensure_learner_assets(module, learner)
     if path.exists():
@@ -159,6 +159,7 @@ def stage_assets(module: Module, notebook: Path, run_dir: Path, learner: str) ->
 
 def read_notebook(path: Path):
     """The notebook at path, or a BadInput naming what is wrong with it."""
+    import nbformat  # on use: it costs the CLI a second to import
     if not path.is_file():
         raise BadInput(f"Notebook {path} does not exist or is not a file.", "Check the path given to --notebook.")
     try:

@@ -29,14 +29,18 @@ MODULES = {  # module: [(check, group, points), ...]: 7 modules, as the workshop
     "module5": [("test_notebook_ran_without_error", "outputs", 1), ("test_training_job_created_by_the_aws_cli",
                                                                       "resources", 3),
                 ("test_no_endpoint_left_running", "cleanup", 2)],
-    "module6": [("test_notebook_ran_without_error", "outputs", 1), ("test_no_endpoint_or_job_left_running", "cleanup", 3)],
+    "module6": [("test_notebook_ran_without_error", "outputs", 1),
+                ("test_no_endpoint_or_job_left_running", "cleanup", 3)],
 }
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def seed(store: Store, learners: int, modules: int = 7, max_attempts: int = 3, seed: int = 1729,
-         batch: int = 20_000) -> dict:
-    """Write the class; returns what was written (counts, and per learner and module what to expect)."""
+         batch: int = 20_000, every_attempt: bool = False) -> dict:
+    """Write the class; returns what was written (counts, and per learner and module what to expect).
+
+    every_attempt: each learner makes max_attempts attempts at every module (the benchmark's class).
+    """
     rng = random.Random(seed)
     chosen = list(MODULES)[:modules]
     learner_rows, registrations, attempts, checks = [], [], [], []
@@ -49,6 +53,7 @@ def seed(store: Store, learners: int, modules: int = 7, max_attempts: int = 3, s
                               "registered": START, "updated": START})
         for position, module in enumerate(chosen):
             tries = rng.randint(0, max_attempts) if position else max(1, rng.randint(0, max_attempts))
+            tries = max_attempts if every_attempt else tries
             started = START + dt.timedelta(days=position, minutes=rng.randint(0, 600))
             for attempt in range(tries):
                 attempt_id += 1
