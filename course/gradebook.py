@@ -27,8 +27,12 @@ class Cell:
     best_score: int
     max_score: int
     passed: bool
-    last_attempt: dt.datetime
+    last_finished: dt.datetime  # as the database hands it back (SQLite: naive, in UTC)
     minutes_to_pass: float | None  # from the first attempt's start to the first pass's end
+
+    @property
+    def last_attempt(self) -> dt.datetime:
+        return _aware(self.last_finished)
 
     @property
     def percent(self) -> int:
@@ -47,7 +51,7 @@ class LearnerRow:
 
     @property
     def last_attempt(self) -> dt.datetime | None:
-        return max((cell.last_attempt for cell in self.cells.values()), default=None)
+        return _aware(max((cell.last_finished for cell in self.cells.values()), default=None))
 
     @property
     def attempts(self) -> int:
@@ -123,7 +127,7 @@ def matrix(store: Store, module: str | None = None, learner: str | None = None) 
         for who, mod, count, best, most, ok, last, first_start, first_pass in session.execute(query):
             minutes = (first_pass - first_start).total_seconds() / 60 if first_pass and first_start else None
             row = rows.get(who) or rows.setdefault(who, LearnerRow(who, names.get(who, "")))
-            row.cells[mod] = Cell(count, best or 0, most or 0, bool(ok), _aware(last), minutes)
+            row.cells[mod] = Cell(count, best or 0, most or 0, bool(ok), last, minutes)  # aware on reading
             seen_modules.add(mod)
         if module and not learner:  # every learner has a row, tried this module or not
             everyone = select(Attempt.learner).where(own).distinct()
