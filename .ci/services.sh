@@ -15,7 +15,10 @@ if [ -z "$cluster" ]; then
     $SUDO pg_createcluster 15 main >&2
     cluster="15 main"
 fi
-$SUDO pg_ctlcluster $cluster start >&2 2>/dev/null || true   # already running is fine
+if ! pg_lsclusters --no-header | awk 'NR==1 {print $4}' | grep -q online; then
+    $SUDO pg_ctlcluster $cluster start >&2
+fi
+pg_lsclusters --no-header | awk 'NR==1 {print $4}' | grep -q online || { echo "PostgreSQL did not start" >&2; exit 1; }
 port=$(pg_lsclusters --no-header | awk 'NR==1 {print $3}')
 $AS_POSTGRES psql -q -p "$port" -v ON_ERROR_STOP=1 -c "DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'grader') THEN

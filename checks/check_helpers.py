@@ -61,10 +61,14 @@ def assert_completed_with_auc(job, floor: float, eval_metric: str, low_hint: str
 
 def endpoints_left(run, ledger, aws) -> list:
     """The learner's endpoints still there, as leftovers (course/leftovers.py: state, hourly cost)."""
-    from course.leftovers import Scope, endpoints
+    from course.leftovers import endpoints
 
-    return [item for item in endpoints(aws.sagemaker, Scope(run.learner, whole_account=True))
-            if learners(run, ledger, "Endpoint", item.name)]
+    class Learners:  # only the learner's endpoints are described (a shared account holds others')
+        @staticmethod
+        def owns(name: str) -> bool:
+            return learners(run, ledger, "Endpoint", name)
+
+    return endpoints(aws.sagemaker, Learners())
 
 
 def described(leftovers) -> str:

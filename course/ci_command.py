@@ -26,6 +26,7 @@ from rich.text import Text
 from . import backend as backends
 from . import catalog, junit, regression
 from .errors import EXIT_FAILED, EXIT_INFRASTRUCTURE, EXIT_PASSED, BadInput, GraderError
+from .progress_command import write_file
 from .report import console
 
 
@@ -77,6 +78,8 @@ def main(argv: list[str]) -> int:
         catalog.get(module_id)  # unknown modules: a one-line error before any work
     if args.workers < 1:
         raise BadInput(f"--workers {args.workers} is not a number of workers.", "Give 1 or more.")
+    if args.backend == "aws":  # missing credentials or role: one line now, not one failed job per notebook
+        backends.resolve("aws", Path("unused"), args.role_arn).account_for("ci-preflight", "us-east-1")
     home = _home(args)
     _isolate(home, args.notebooks)
     out, err = console(), console(stderr=True)
@@ -101,9 +104,12 @@ def main(argv: list[str]) -> int:
     summary = _summary(results, uncovered, left, args, wall, home)
     (home / "summary.json").write_text(json.dumps(summary, indent=2))
     if args.json:
-        args.json.write_text(json.dumps(summary, indent=2))
+        write_file(args.json, json.dumps(summary, indent=2))
     if args.junit:
-        junit.write(args.junit, results, uncovered, left)
+        try:
+            junit.write(args.junit, results, uncovered, left)
+        except OSError as error:
+            raise BadInput(f"{args.junit} cannot be written ({error.strerror}).", "Choose another path.") from None
     out.print(_table(summary))
     _print_regressions(out, results, uncovered, left)
     return EXIT_PASSED if summary["passed"] else EXIT_FAILED

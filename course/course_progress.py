@@ -17,7 +17,7 @@ import nbformat
 
 from . import catalog
 from .catalog import Module
-from .progress import Attempt, CheckRow, Store
+from .progress import Attempt, CheckRow, Store, utc
 
 
 @dataclass
@@ -112,14 +112,12 @@ def load(learner: str, store: Store) -> CourseProgress:
 
 def last_attempt(store: Store, learner: str, module_id: str) -> Attempt | None:
     mine = own(store.attempts(learner=learner, module=module_id))
-    return mine[-1] if mine else None
+    return max(mine, key=lambda a: (utc(a.finished), a.id)) if mine else None  # imports get new ids
 
 
 def local_time(moment: dt.datetime) -> dt.datetime:
-    """Store times are UTC; SQLite gives them back without a zone."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone()
+    """A store time (UTC) in the learner's own zone."""
+    return utc(moment).astimezone()
 
 
 # ------------------------------------------------------------------ hints and workshop steps

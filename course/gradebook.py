@@ -16,7 +16,7 @@ from sqlalchemy import Integer, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from . import catalog
-from .progress import Attempt, CheckRow, Registration, Store
+from .progress import Attempt, CheckRow, Registration, Store, utc
 
 
 @dataclass
@@ -32,7 +32,7 @@ class Cell:
 
     @property
     def last_attempt(self) -> dt.datetime:
-        return _aware(self.last_finished)
+        return utc(self.last_finished)
 
     @property
     def percent(self) -> int:
@@ -51,7 +51,7 @@ class LearnerRow:
 
     @property
     def last_attempt(self) -> dt.datetime | None:
-        return _aware(max((cell.last_finished for cell in self.cells.values()), default=None))
+        return utc(max((cell.last_finished for cell in self.cells.values()), default=None))
 
     @property
     def attempts(self) -> int:
@@ -100,11 +100,6 @@ class ClassProgress:
 
 
 SORTS = ("learner", "progress", "last")
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 def matrix(store: Store, module: str | None = None, learner: str | None = None) -> tuple[list[str], list[LearnerRow]]:
@@ -166,13 +161,19 @@ def module_stats(modules: list[str], rows: list[LearnerRow]) -> list[ModuleStats
 
 
 def _latest_attempts(module: str | None):
-    """The id of each learner's latest own attempt of each module."""
-    query = select(func.max(Attempt.id)).where(Attempt.reference.is_(False)).group_by(Attempt.learner, Attempt.module)
-    return query.where(Attempt.module == module) if module else query
+    """The id of each learner's latest own attempt of each module: the last to finish (an imported
+    attempt gets a new id, so ids do not tell)."""
+    rank = func.row_number().over(partition_by=(Attempt.learner, Attempt.module),
+                                  order_by=(Attempt.finished.desc(), Attempt.id.desc())).label("rank")
+    ranked = select(Attempt.id, rank).where(Attempt.reference.is_(False))
+    if module:
+        ranked = ranked.where(Attempt.module == module)
+    ranked = ranked.subquery()
+    return select(ranked.c.id).where(ranked.c.rank == 1)
 
 
 def failing_checks(store: Store, module: str | None = None, limit: int = 10) -> list[FailingCheck]:
-    latest = _latest_attempts(module).scalar_subquery()
+    latest = _latest_attempts(module)
     query = (select(Attempt.module, CheckRow.name, func.max(CheckRow.title), func.count())
              .join(Attempt, Attempt.id == CheckRow.attempt_id)
              .where(and_(CheckRow.attempt_id.in_(latest), CheckRow.passed.is_(False)))
@@ -183,7 +184,7 @@ def failing_checks(store: Store, module: str | None = None, limit: int = 10) -> 
 
 def leftovers(store: Store, module: str | None = None) -> list[Leftover]:
     """Learners whose latest attempt of a module failed a cleanup check: something may still bill."""
-    latest = _latest_attempts(module).scalar_subquery()
+    latest = _latest_attempts(module)
     query = (select(Attempt.learner, Attempt.module, Attempt.finished, CheckRow.name, CheckRow.hint)
              .join(Attempt, Attempt.id == CheckRow.attempt_id)
              .where(and_(CheckRow.attempt_id.in_(latest), CheckRow.group == "cleanup", CheckRow.passed.is_(False)))
@@ -191,7 +192,7 @@ def leftovers(store: Store, module: str | None = None) -> list[Leftover]:
     found: dict[tuple[str, str], Leftover] = {}
     with Session(store.engine) as session:
         for who, mod, when, check, hint in session.execute(query):
-            item = found.setdefault((who, mod), Leftover(who, mod, [], hint, _aware(when)))
+            item = found.setdefault((who, mod), Leftover(who, mod, [], hint, utc(when)))
             item.checks.append(check)
     return list(found.values())
 

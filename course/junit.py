@@ -1,6 +1,7 @@
 """The regression as JUnit XML, the report format CI servers read: one suite per module, one case per notebook."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,8 +19,8 @@ def write(path: Path, results, uncovered: dict[str, list[str]], left) -> None:
         for name, seconds, problem, details in cases:
             case = ET.SubElement(suite, "testcase", classname=module_id, name=name, time=f"{seconds:.2f}")
             if problem:
-                failure = ET.SubElement(case, "failure", message=problem, type="regression")
-                failure.text = details
+                failure = ET.SubElement(case, "failure", message=_xml_text(problem), type="regression")
+                failure.text = _xml_text(details)
         failures = sum(1 for case in cases if case[2])
         seconds = sum(case[1] for case in cases)
         suite.set("tests", str(len(cases)))
@@ -42,6 +43,11 @@ def write(path: Path, results, uncovered: dict[str, list[str]], left) -> None:
     root.set("time", f"{totals['time']:.2f}")
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _xml_text(text: str) -> str:
+    """XML 1.0 has no control characters; a cell's output may carry some."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
 
 
 def _details(result) -> str:

@@ -181,7 +181,9 @@ def terminal_environment(env: dict[str, str]) -> dict[str, str]:
     """A lab terminal's environment: the kernel's, with this environment's scripts (python, aws) first on PATH."""
     bin_dir = str(Path(sys.executable).parent)
     paths = [p for p in env.get("PATH", os.defpath).split(os.pathsep) if p and p != bin_dir]
-    return {**env, "PATH": os.pathsep.join([bin_dir] + paths)}
+    homes = {"GRADER_HOME": str(workspace.home().resolve()),  # `grader.py` typed there finds the lab's backend
+             "GRADER_WORKSPACE": str(workspace.workspace_root().resolve())}
+    return {**env, **homes, "PATH": os.pathsep.join([bin_dir] + paths)}
 
 
 def kernel_command(connection_file: str) -> list[str]:

@@ -38,6 +38,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A store time in UTC: SQLite hands them back without a zone (they were written in UTC)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -117,7 +124,7 @@ class Store:
                 from pathlib import Path
 
                 Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(self.url, connect_args={"timeout": 30} if self.url.startswith("sqlite") else {})
+            self.engine = create_engine(self.url, connect_args=_connect_args(self.url))
         except ImportError as exc:
             raise InfrastructureError(f"The progress store {self.url.split(':')[0]} needs a driver that is not "
                                       f"installed ({exc.name}).", f"pip install {exc.name}") from None
@@ -131,6 +138,10 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             migrate(self.engine)
+        except NewerStore as exc:
+            raise InfrastructureError(f"The progress store at {self.url} is at schema revision {exc}, newer than "
+                                      f"this grader's {HEAD}.", "Update the grader (git pull), then try again.") \
+                from None
         except (SQLAlchemyError, OSError) as exc:
             raise InfrastructureError(f"The progress store at {self.url} cannot be opened: {exc.__class__.__name__}.",
                                       "Check --store / GRADER_STORE and that the database is reachable.") from None
@@ -232,14 +243,36 @@ def export_attempts(store: Store, learner: str | None = None) -> dict:
             "registrations": registrations}
 
 
-def import_attempts(store: Store, document: dict) -> tuple[int, int]:
-    """Add the document's attempts that the store does not have yet (by uid); (added, already there)."""
+def check_export(document) -> None:
+    """Raise ValueError unless `document` is an export of attempts this grader can import."""
+    from .learners import validate
+
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise ValueError(f"not an export of this grader (format {EXPORT_FORMAT!r})")
+    for item in document.get("attempts", []):
+        missing = [name for name in ("uid", "learner", "module", "started", "finished", "status") if not item.get(name)]
+        if missing:
+            raise ValueError(f"an attempt lacks {', '.join(missing)}")
+        validate(item["learner"])
+        for check in item.get("checks", []):
+            if not all(name in check for name in ("name", "group", "points", "passed")):
+                raise ValueError(f"a check of attempt {item['uid']} lacks its name, group, points or passed")
+
+
+def import_attempts(store: Store, document: dict) -> tuple[int, int]:
+    """Add the document's attempts that the store does not have yet (by uid); (added, already there)."""
+    check_export(document)
+    try:
+        return _import(store, document)
+    except (SQLAlchemyError, OSError) as exc:
+        raise InfrastructureError(f"The attempts could not be imported into {store.url} ({type(exc).__name__}).",
+                                  "Check that the store is writable and reachable, then import again.") from None
+
+
+def _import(store: Store, document: dict) -> tuple[int, int]:
     added = present = 0
     with Session(store.engine) as session, session.begin():
-        known = set(session.scalars(select(Attempt.uid).where(
-            Attempt.uid.in_([a["uid"] for a in document.get("attempts", [])]))))
+        known = set(session.scalars(select(Attempt.uid)))  # one read, whatever the export's size
         learners = set(session.scalars(select(Learner.id)))
         for item in document.get("attempts", []):
             if item["uid"] in known:
@@ -266,14 +299,21 @@ def import_attempts(store: Store, document: dict) -> tuple[int, int]:
     return added, present
 
 
+def _connect_args(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"timeout": 30}
+    if url.startswith("postgresql+psycopg"):
+        return {"options": "-c timezone=UTC"}  # times come back in UTC, whatever the server's zone
+    return {}
+
+
 def _iso(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+    return utc(value).isoformat() if value else None
 
 
 def _parse(value: str | None) -> dt.datetime:
-    return dt.datetime.fromisoformat(value) if value else _now()
+    """An exported time; one without a zone is UTC, as the store writes them."""
+    return utc(dt.datetime.fromisoformat(value)) if value else _now()
 
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -288,11 +328,18 @@ def schema_revision(engine) -> str | None:
         return connection.scalar(text("SELECT version_num FROM alembic_version"))
 
 
+class NewerStore(Exception):
+    """The store was migrated by a newer grader; its revision is the message."""
+
+
 def migrate(engine) -> None:
     """Bring the store to HEAD. A store made before migrations (by create_all, at 0001's schema) is
     stamped 0001 first. Alembic is only imported when there is something to do."""
-    if schema_revision(engine) == HEAD:
+    revision = schema_revision(engine)
+    if revision == HEAD:
         return
+    if revision is not None and not any((MIGRATIONS / "versions").glob(f"{revision}_*.py")):
+        raise NewerStore(revision)
     from alembic import command
     from alembic.config import Config
 
@@ -304,6 +351,7 @@ def migrate(engine) -> None:
             connection.execute(text("SELECT pg_advisory_xact_lock(7305)"))  # one migrating grader at a time
         existing = inspect(connection)
         if not existing.has_table("alembic_version") and existing.has_table("attempts"):
+            Registration.__table__.create(connection, checkfirst=True)  # stores older than module0's registrations
             command.stamp(config, "0001")
         command.upgrade(config, "head")
 

@@ -21,7 +21,7 @@ from rich.text import Text
 
 from . import catalog, gradebook, learners
 from .errors import EXIT_PASSED, BadInput
-from .progress import Store, export_attempts, import_attempts
+from .progress import Store, check_export, export_attempts, import_attempts
 from .report import console
 
 CSV_COLUMNS = ("learner", "name", "module", "attempts", "best_score", "max_score", "percent", "passed",
@@ -50,6 +50,8 @@ def main(argv: list[str]) -> int:
         catalog.get(args.module)
     store = Store(args.store)
     if args.learner:
+        if args.csv:
+            raise BadInput("--csv is for the class table.", "Use --json with a learner, or drop the learner.")
         return _learner_view(store, learners.validate(args.learner), args.module, args.json)
     progress = gradebook.class_progress(store, args.module, sort=args.sort, details=False)
     if args.csv:
@@ -136,8 +138,9 @@ def _print_matrix(progress: gradebook.ClassProgress, show_all: bool) -> None:
 def _learner_view(store: Store, learner: str, module: str | None, as_json_output: bool) -> int:
     attempts = [a for a in store.attempts(learner=learner, module=module) if not a.reference]
     registration = store.registration(learner)
-    if as_json_output:
-        print(json.dumps(export_attempts(store, learner)["attempts"], indent=1))
+    if as_json_output:  # the same attempts as the view: own work, the module asked for
+        wanted = {a.uid for a in attempts}
+        print(json.dumps([a for a in export_attempts(store, learner)["attempts"] if a["uid"] in wanted], indent=1))
         return EXIT_PASSED
     out = console()
     who = f"{learner} ({registration.name})" if registration else learner
@@ -166,7 +169,7 @@ def _export(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     document = json.dumps(export_attempts(Store(args.store), args.learner), indent=1)
     if args.output:
-        args.output.write_text(document + "\n")
+        write_file(args.output, document + "\n")
         print(f"Exported to {args.output}.", file=sys.stderr)
     else:
         print(document)
@@ -188,15 +191,27 @@ def _import(argv: list[str]) -> int:
                            "Give the files `progress export` wrote.") from None
         except ValueError as error:
             raise BadInput(f"{path} is not JSON ({error}).", "Give the files `progress export` wrote.") from None
-    store = Store(args.store)
     for path, document in documents:
         try:
-            added, present = import_attempts(store, document)
-        except (ValueError, KeyError, TypeError) as error:
-            raise BadInput(f"{path} is not an export of attempts ({error}).",
-                           "Give the files `python grader.py progress export` wrote.") from None
+            check_export(document)
+        except (ValueError, KeyError, TypeError, AttributeError, BadInput) as error:
+            why = error.cause.rstrip(".") if isinstance(error, BadInput) else error
+            raise BadInput(f"{path} is not an export of attempts: {why}.",
+                           "Give the files `python grader.py progress export` wrote; nothing was imported.") from None
+    store = Store(args.store)
+    for path, document in documents:
+        added, present = import_attempts(store, document)
         print(f"{path}: {added} attempts added, {present} already in the store.")
     return EXIT_PASSED
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write a report or an export; a path that cannot be written is a one-line error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise BadInput(f"{path} cannot be written ({error.strerror}).", "Choose another path.") from None
 
 
 def report_main(argv: list[str]) -> int:
@@ -211,7 +226,6 @@ def report_main(argv: list[str]) -> int:
     if args.module:
         catalog.get(args.module)
     progress = gradebook.class_progress(Store(args.store), args.module, sort="learner")
-    args.html.parent.mkdir(parents=True, exist_ok=True)
-    args.html.write_text(html_report.render(progress), encoding="utf-8")
+    write_file(args.html, html_report.render(progress))
     print(f"Wrote {args.html} ({len(progress.learners)} learners, {len(progress.modules)} modules).", file=sys.stderr)
     return EXIT_PASSED

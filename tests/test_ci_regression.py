@@ -42,11 +42,14 @@ def test_every_module_declares_mutants_that_apply_to_its_notebook(tmp_path):
                 assert other in catalog.MODULES and (not name or mutants.find(other, name))
 
 
-def test_a_mutant_that_no_longer_applies_is_named():
-    module = catalog.get("module2")
+def test_a_mutant_that_no_longer_applies_is_named(tmp_path):
+    module = catalog.get("module5")
     stale = mutants.Mutant("stale", frozenset(), notebook=(("this text is in no cell", "x"),))
     with pytest.raises(mutants.MutationNotFound, match="this text is in no cell"):
-        mutants.write(module, stale, ROOT / "never-written")
+        mutants.write(module, stale, tmp_path / "stale")
+    typo = mutants.Mutant("typo", frozenset(), scripts={"videogame.sh": (("a", "b"),)})
+    with pytest.raises(mutants.MutationNotFound, match="videogame.sh"):
+        mutants.write(module, typo, tmp_path / "typo")
 
 
 def _result(module, kind, failed, checks, exercise_checks=(), mutant=None):

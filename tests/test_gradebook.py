@@ -211,3 +211,37 @@ def test_report_writes_one_self_contained_page(seeded_store, tmp_path):
     for external in ("http://", "https://", "<script src", "<link "):
         assert external not in html, f"the page must work offline: found {external!r}"
     assert Path(page).stat().st_size < 200_000
+
+
+def test_a_store_from_a_newer_grader_is_a_one_line_error(store_url):
+    from course.errors import InfrastructureError
+
+    store = Store(store_url)
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    with pytest.raises(InfrastructureError, match="revision 0099, newer than this grader's"):
+        Store(store_url)
+
+
+def test_an_imported_older_attempt_is_not_the_latest(store_url, tmp_path):
+    laptop = Store(f"sqlite:///{tmp_path / 'laptop.sqlite'}")
+    _record(laptop, "erin", "module2", [], ["test_no_endpoint_left"], minutes=0)  # older, left its endpoint
+    target = Store(store_url)
+    _record(target, "erin", "module2", ["test_no_endpoint_left"], minutes=50)  # newer, cleaned up
+    assert import_attempts(target, json.loads(json.dumps(export_attempts(laptop)))) == (1, 0)
+    assert gradebook.leftovers(target) == [] and gradebook.failing_checks(target) == []
+
+
+def test_import_refuses_every_file_before_importing_any(seeded_store, tmp_path):
+    from course.errors import BadInput
+
+    good = tmp_path / "good.json"
+    assert progress_command.main(["export", "-o", str(good), "--learner", "learner-00002"]) == 0
+    broken = json.loads(good.read_text())
+    broken["attempts"][0]["learner"] = "Not A Learner"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(broken))
+    target = f"sqlite:///{tmp_path / 'target.sqlite'}"
+    with pytest.raises(BadInput, match="bad.json is not an export of attempts"):
+        progress_command.main(["import", str(good), str(bad), "--store", target])
+    assert Store(target).attempts() == [], "nothing was imported"

@@ -36,8 +36,10 @@ def declared(module_id: str) -> list[Mutant]:
     """The module's mutants (course/mutants/<module>.py), or none."""
     try:
         return list(importlib.import_module(f"{__name__}.{module_id}").MUTANTS)
-    except ModuleNotFoundError:
-        return []
+    except ModuleNotFoundError as error:
+        if error.name == f"{__name__}.{module_id}":
+            return []
+        raise  # a declaration that does not import must not read as "no mutants"
 
 
 def find(module_id: str, name: str) -> Mutant:
@@ -72,6 +74,9 @@ def write_notebook(source: Path, target: Path, replacements) -> Path:
 def write(module: Module, mutant: Mutant, folder: Path) -> Path:
     """The mutant notebook in `folder`, with the module's scripts (mutated too) beside it, where the
     grader stages a graded notebook's scripts from."""
+    unknown = set(mutant.scripts) - {Path(asset).name for asset in module.assets}
+    if unknown:
+        raise MutationNotFound(f"{module.id} has no script {', '.join(sorted(unknown))} to mutate")
     folder.mkdir(parents=True, exist_ok=True)
     notebook = write_notebook(module.source_notebook, folder / Path(module.notebook).name, mutant.notebook)
     for asset in module.assets:
