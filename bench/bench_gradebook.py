@@ -48,7 +48,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-gradebook-") as scratch:
         url = f"sqlite:///{Path(scratch) / 'class.sqlite'}"
         started = time.perf_counter()
-        seeded = seed(Store(url), learners=args.learners, modules=7, max_attempts=3, every_attempt=True)
+        store = Store(url)
+        seeded = seed(store, learners=args.learners, modules=7, max_attempts=3, every_attempt=True)
+        store.engine.dispose()  # closed: SQLite folds its write-ahead log into the file, as after any grading
         print(f"seeded {seeded['learners']} learners, {seeded['attempts']} attempts, {seeded['checks']} check "
               f"results in {time.perf_counter() - started:.1f} s")
         env = grader_env(Path(scratch) / "home", GRADER_STORE=url)
