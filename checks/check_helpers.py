@@ -59,16 +59,22 @@ def assert_completed_with_auc(job, floor: float, eval_metric: str, low_hint: str
     assert auc >= floor, f"Your model's validation AUC is {auc:.3f}; it should be at least {floor:.2f}. {low_hint}"
 
 
+class _RunScope:
+    """course.leftovers' scope for one run's checks: what `learners` says is the learner's, of one kind."""
+
+    def __init__(self, run, ledger, kind: str):
+        self.run, self.ledger, self.kind = run, ledger, kind
+
+    def owns(self, name: str) -> bool:
+        return learners(self.run, self.ledger, self.kind, name)
+
+
 def endpoints_left(run, ledger, aws) -> list:
-    """The learner's endpoints still there, as leftovers (course/leftovers.py: state, hourly cost)."""
+    """The learner's endpoints still there, as leftovers (course/leftovers.py: state, hourly cost);
+    only the learner's are described (a shared account holds others')."""
     from course.leftovers import endpoints
 
-    class Learners:  # only the learner's endpoints are described (a shared account holds others')
-        @staticmethod
-        def owns(name: str) -> bool:
-            return learners(run, ledger, "Endpoint", name)
-
-    return endpoints(aws.sagemaker, Learners())
+    return endpoints(aws.sagemaker, _RunScope(run, ledger, "Endpoint"))
 
 
 def described(leftovers) -> str:
@@ -76,8 +82,7 @@ def described(leftovers) -> str:
 
 
 def configs_and_models_left(run, ledger, aws) -> tuple[list[str], list[str]]:
-    configs = [c["EndpointConfigName"] for c in paged(aws.sagemaker, "list_endpoint_configs", "EndpointConfigs")
-               if learners(run, ledger, "EndpointConfig", c["EndpointConfigName"])]
-    models = [m["ModelName"] for m in paged(aws.sagemaker, "list_models", "Models")
-              if learners(run, ledger, "Model", m["ModelName"])]
-    return configs, models
+    from course.leftovers import endpoint_configs, models
+
+    return ([item.name for item in endpoint_configs(aws.sagemaker, _RunScope(run, ledger, "EndpointConfig"))],
+            [item.name for item in models(aws.sagemaker, _RunScope(run, ledger, "Model"))])
